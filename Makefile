@@ -1,0 +1,69 @@
+# peakplan: `make demo` runs the example, `make test` runs every test.
+# Both install what a fresh Debian/Ubuntu machine lacks (see `make deps`).
+
+GO        ?= go
+BIN       := bin/peakplan
+OUT       := out
+EXAMPLE   := examples/skincare-2027.yaml
+ECHARTS   := charts/assets/echarts.min.js
+FUZZTIME  ?= 15s
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+
+.PHONY: all build demo test unit fuzz lint deps deps-glpk deps-browser assets bench screenshot clean
+
+all: build
+
+## deps: install the system packages peakplan needs (GLPK; Chromium for the browser tests)
+deps: deps-glpk deps-browser
+
+deps-glpk:
+	@scripts/need-package.sh /usr/include/glpk.h libglpk-dev
+
+deps-browser:
+	@scripts/need-package.sh /usr/bin/chromium chromium
+
+## assets: fetch the pinned ECharts script the HTML report inlines, checked against its sha256
+assets: $(ECHARTS)
+
+$(ECHARTS): charts/assets/echarts.min.js.sha256
+	@charts/assets/fetch.sh
+
+## build: the peakplan binary in bin/
+build: deps-glpk assets
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/peakplan
+
+## demo: optimise the example scenario, write a plan and a report into out/
+demo: build
+	@mkdir -p $(OUT)
+	$(BIN) validate $(EXAMPLE)
+	$(BIN) optimize $(EXAMPLE) -o $(OUT)/plan.yaml --html $(OUT)/report.html
+	@echo
+	@echo "Plan:   $(OUT)/plan.yaml"
+	@echo "Report: $(OUT)/report.html (open it in a browser; it works offline)"
+
+## test: lint, every unit, end-to-end and browser test, and a short fuzz run
+test: deps assets lint unit fuzz
+
+unit:
+	$(GO) test -count=1 ./...
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./scenarios/
+
+## lint: gofmt (fails on unformatted files) and go vet
+lint:
+	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: the solver benchmarks of docs/benchmarks.md
+bench: deps-glpk
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout=60m ./optimize/
+
+## screenshot: docs/report.png from the example scenario, for the README
+screenshot: build deps-browser
+	$(GO) run ./charts/cmd/screenshot -scenario $(EXAMPLE) -o docs/report.png
+
+clean:
+	rm -rf bin $(OUT)

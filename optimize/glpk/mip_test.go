@@ -1,0 +1,366 @@
+package glpk
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// tolInt is how far a MIP column value may be from an integer; GLPK's own
+// integrality tolerance (tol_int) is 1e-5.
+const tolInt = 1e-5
+
+// tolMIPObj compares MIP objectives with integer data, where GLPK's
+// values differ from exact integers by rounding only.
+const tolMIPObj = 1e-9
+
+// knapsack is max v·x s.t. W·x <= cap (one row per constraint), x_j
+// integer in [0, ub_j]. With minimize set it is posed as min (-v)·x.
+type knapsack struct {
+	v, ub    []int
+	w        [][]int
+	cap      []int
+	minimize bool
+}
+
+func genKnapsack(seed uint64, n, m, maxUB int) knapsack {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	k := knapsack{minimize: seed%2 == 1}
+	for j := 0; j < n; j++ {
+		k.v = append(k.v, 5+rng.IntN(36))
+		k.ub = append(k.ub, 1+rng.IntN(maxUB))
+	}
+	for i := 0; i < m; i++ {
+		row, sum := make([]int, n), 0
+		for j := range row {
+			row[j] = 5 + rng.IntN(26)
+			sum += row[j] * k.ub[j]
+		}
+		k.w = append(k.w, row)
+		k.cap = append(k.cap, sum*2/5)
+	}
+	return k
+}
+
+// genHard makes a multi-dimensional knapsack with weights in [100,1000]
+// and values correlated with them, which GLPK's branch and bound needs
+// from tenths of seconds (n=30, m=5) to far more than seconds (n>=40).
+func genHard(seed uint64, n, m int) knapsack {
+	rng := rand.New(rand.NewPCG(seed, 4))
+	k := knapsack{minimize: seed%2 == 1}
+	k.w = make([][]int, m)
+	for j := 0; j < n; j++ {
+		s := 0
+		for i := range k.w {
+			a := 100 + rng.IntN(901)
+			k.w[i] = append(k.w[i], a)
+			s += a
+		}
+		k.v = append(k.v, s/m+rng.IntN(100))
+		k.ub = append(k.ub, 1)
+	}
+	for i := range k.w {
+		s := 0
+		for _, a := range k.w[i] {
+			s += a
+		}
+		k.cap = append(k.cap, s/2)
+	}
+	return k
+}
+
+func (k knapsack) load(p *Problem) error {
+	n := len(k.v)
+	obj := make([]float64, n)
+	bnd := make([]Bound, n)
+	kinds := make([]Kind, n)
+	for j := range obj {
+		obj[j] = float64(k.v[j])
+		if k.minimize {
+			obj[j] = -obj[j]
+		}
+		bnd[j], kinds[j] = Double(0, float64(k.ub[j])), Integer
+		if k.ub[j] == 1 {
+			kinds[j] = Binary
+		}
+	}
+	if !k.minimize {
+		if err := p.SetObjDir(Maximize); err != nil {
+			return err
+		}
+	}
+	if _, err := p.AddCols(n, Cols{Bounds: bnd, Obj: obj, Kinds: kinds}); err != nil {
+		return err
+	}
+	var rows, cols []int
+	var vals []float64
+	rb := make([]Bound, len(k.w))
+	for i, row := range k.w {
+		rb[i] = Upper(float64(k.cap[i]))
+		for j, a := range row {
+			rows, cols, vals = append(rows, i), append(cols, j), append(vals, float64(a))
+		}
+	}
+	if _, err := p.AddRows(len(rb), Rows{Bounds: rb}); err != nil {
+		return err
+	}
+	return p.LoadMatrix(rows, cols, vals)
+}
+
+// objective returns the model's objective at x (negated value if
+// minimizing).
+func (k knapsack) objective(x []int) int {
+	f := 0
+	for j, xj := range x {
+		f += k.v[j] * xj
+	}
+	if k.minimize {
+		return -f
+	}
+	return f
+}
+
+func (k knapsack) feasible(x []int) bool {
+	for i, row := range k.w {
+		s := 0
+		for j, a := range row {
+			s += a * x[j]
+		}
+		if s > k.cap[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// brute enumerates every x and returns the best model objective.
+func (k knapsack) brute() int {
+	x := make([]int, len(k.v))
+	best := math.MinInt
+	var rec func(j int)
+	rec = func(j int) {
+		if j == len(x) {
+			if k.feasible(x) && k.objective(x)*k.sign() > best {
+				best = k.objective(x) * k.sign()
+			}
+			return
+		}
+		for x[j] = 0; x[j] <= k.ub[j]; x[j]++ {
+			rec(j + 1)
+		}
+		x[j] = 0
+	}
+	rec(0)
+	return best * k.sign()
+}
+
+// sign is +1 for maximization: sign*objective is "larger is better".
+func (k knapsack) sign() int {
+	if k.minimize {
+		return -1
+	}
+	return 1
+}
+
+// checkIncumbent verifies that the MIP solution in p is integral,
+// feasible and has the reported objective; it returns x.
+func (k knapsack) checkIncumbent(p *Problem, obj float64) ([]int, error) {
+	xf, err := p.MIPColValues()
+	if err != nil {
+		return nil, err
+	}
+	x := make([]int, len(xf))
+	for j, v := range xf {
+		x[j] = int(math.Round(v))
+		if math.Abs(v-float64(x[j])) > tolInt || x[j] < 0 || x[j] > k.ub[j] {
+			return nil, fmt.Errorf("x[%d] = %v not integral in [0,%d]", j, v, k.ub[j])
+		}
+	}
+	if !k.feasible(x) {
+		return nil, fmt.Errorf("MIP solution %v infeasible", x)
+	}
+	if f := float64(k.objective(x)); !near(f, obj, tolMIPObj) {
+		return nil, fmt.Errorf("objective at x is %v, reported %v", f, obj)
+	}
+	return x, nil
+}
+
+func solveKnownKnapsack(seed uint64) error {
+	k := genKnapsack(seed, 12, 1+int(seed%3), 1)
+	p, err := New()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := k.load(p); err != nil {
+		return err
+	}
+	res, err := p.Intopt(MIPOptions{Presolve: seed%3 == 0})
+	if err != nil {
+		return err
+	}
+	want := float64(k.brute())
+	if res.Code != nil || res.Status != Optimal || !near(res.Objective, want, tolMIPObj) {
+		return fmt.Errorf("seed %d: code %v status %v objective %v, brute force %v", seed, res.Code, res.Status, res.Objective, want)
+	}
+	if res.Bound != res.Objective || res.Gap != 0 {
+		return fmt.Errorf("seed %d: optimal but bound %v gap %v", seed, res.Bound, res.Gap)
+	}
+	_, err = k.checkIncumbent(p, res.Objective)
+	return err
+}
+
+func TestKnapsackBruteForce(t *testing.T) {
+	for seed := uint64(0); seed < 24; seed++ {
+		if err := solveKnownKnapsack(seed); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestBoundedIntegerBruteForce(t *testing.T) {
+	for seed := uint64(0); seed < 12; seed++ {
+		k := genKnapsack(seed, 8, 2, 3)
+		want := float64(k.brute())
+		for _, o := range []MIPOptions{{}, {Presolve: true}, {Cuts: true}} {
+			p := newProblem(t)
+			must(t, k.load(p))
+			res, err := p.Intopt(o)
+			must(t, err)
+			if res.Code != nil || res.Status != Optimal || !near(res.Objective, want, tolMIPObj) {
+				t.Errorf("seed %d %+v: code %v status %v objective %v, brute force %v", seed, o, res.Code, res.Status, res.Objective, want)
+				continue
+			}
+			obj := got(p.MIPObjValue())
+			if obj != res.Objective {
+				t.Errorf("MIPObjValue %v != %v", obj, res.Objective)
+			}
+			if _, err := k.checkIncumbent(p, obj); err != nil {
+				t.Errorf("seed %d: %v", seed, err)
+			}
+			act := got(p.MIPRowActivities())
+			for i := range act {
+				if act[i] > float64(k.cap[i])+tolFeas {
+					t.Errorf("row %d activity %v > cap %d", i, act[i], k.cap[i])
+				}
+			}
+		}
+	}
+}
+
+// checkBound verifies an interrupted MIP result: the incumbent is valid
+// and opt (the true optimum, if known) lies between it and res.Bound.
+func checkBound(t *testing.T, k knapsack, p *Problem, res MIPResult, opt *float64) {
+	t.Helper()
+	sign := float64(k.sign()) // +1: maximizing, bound is an upper bound
+	if res.Status != Feasible && res.Status != Optimal {
+		if !math.IsInf(res.Gap, 1) {
+			t.Errorf("no incumbent (%v) but gap %v", res.Status, res.Gap)
+		}
+		// Unknown is +Inf when maximizing; the other infinity would claim
+		// infeasibility.
+		if math.IsNaN(res.Bound) || math.IsInf(res.Bound, -k.sign()) && res.Status != NoFeasible {
+			t.Errorf("no incumbent (%v) but bound %v", res.Status, res.Bound)
+		}
+		return
+	}
+	if _, err := k.checkIncumbent(p, res.Objective); err != nil {
+		t.Error(err)
+	}
+	if sign*(res.Bound-res.Objective) < 0 {
+		t.Errorf("bound %v is on the wrong side of objective %v", res.Bound, res.Objective)
+	}
+	if opt != nil && (sign*(*opt-res.Objective) < -tolMIPObj || sign*(res.Bound-*opt) < -tolMIPObj) {
+		t.Errorf("optimum %v not between objective %v and bound %v", *opt, res.Objective, res.Bound)
+	}
+	wantGap := math.Abs(res.Objective-res.Bound) / (math.Abs(res.Objective) + dblEpsilon)
+	if res.Gap != wantGap {
+		t.Errorf("gap %v, want %v", res.Gap, wantGap)
+	}
+}
+
+func isFinite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+func TestMIPBoundIsSound(t *testing.T) {
+	// Instances GLPK solves within about a second, so the optimum is known;
+	// interrupted runs must bracket it. Seed 0 maximizes, seed 1
+	// minimizes; presolve makes GLPK solve a minimization internally.
+	// maxLPGap is a sanity cap: the LP bound of these instances is within
+	// about 1% of the optimum, so a "bound" far off means it is not the
+	// tree's bound at all.
+	const maxLPGap = 0.05
+	for seed := uint64(0); seed < 2; seed++ {
+		k := genHard(seed, 30, 5)
+		p := newProblem(t)
+		must(t, k.load(p))
+		full, err := p.Intopt(MIPOptions{})
+		must(t, err)
+		if full.Code != nil || full.Status != Optimal {
+			t.Fatalf("seed %d: full solve %v %v", seed, full.Code, full.Status)
+		}
+		opt := full.Objective
+		for _, o := range []MIPOptions{
+			{TimeLimit: 30 * time.Millisecond},
+			{TimeLimit: 30 * time.Millisecond, Presolve: true},
+			{Gap: 0.002},
+			{Gap: 0.002, Presolve: true},
+		} {
+			p := newProblem(t)
+			must(t, k.load(p))
+			res, err := p.Intopt(o)
+			must(t, err)
+			t.Logf("seed %d %+v: code %v status %v obj %v bound %v gap %.5f (optimum %v)", seed, o, res.Code, res.Status, res.Objective, res.Bound, res.Gap, opt)
+			checkBound(t, k, p, res, &opt)
+			if res.Code == nil {
+				continue // solved before the limit: nothing more to check
+			}
+			if o.Gap > 0 && (res.Code != EMIPGAP || res.Gap > o.Gap) {
+				t.Errorf("code %v gap %v, want EMIPGAP with gap <= %v", res.Code, res.Gap, o.Gap)
+			}
+			if o.TimeLimit > 0 && res.Code != ETMLIM {
+				t.Errorf("code %v, want ETMLIM", res.Code)
+			}
+			if !(res.Gap <= maxLPGap) {
+				t.Errorf("gap %v: bound not from the search tree", res.Gap)
+			}
+		}
+	}
+}
+
+func TestMIPTimeLimitKeepsIncumbent(t *testing.T) {
+	// This instance runs for minutes; GLPK finds incumbents within
+	// milliseconds.
+	k := genHard(0, 60, 5)
+	for _, pre := range []bool{false, true} {
+		p := newProblem(t)
+		must(t, k.load(p))
+		start := time.Now()
+		res, err := p.Intopt(MIPOptions{TimeLimit: 300 * time.Millisecond, Presolve: pre})
+		must(t, err)
+		t.Logf("presolve %v: %v, code %v status %v obj %v bound %v gap %.5f", pre, time.Since(start), res.Code, res.Status, res.Objective, res.Bound, res.Gap)
+		if res.Code != ETMLIM || res.Status != Feasible {
+			t.Fatalf("code %v status %v, want ETMLIM Feasible", res.Code, res.Status)
+		}
+		checkBound(t, k, p, res, nil)
+		if !errors.Is(res.Code, ETMLIM) {
+			t.Errorf("errors.Is(%v, ETMLIM) false", res.Code)
+		}
+	}
+	// With 1 ms there may or may not be an incumbent; the report must be
+	// consistent either way.
+	k = genHard(1, 100, 10)
+	for _, pre := range []bool{false, true} {
+		p := newProblem(t)
+		must(t, k.load(p))
+		res, err := p.Intopt(MIPOptions{TimeLimit: time.Millisecond, Presolve: pre})
+		must(t, err)
+		t.Logf("1ms presolve %v: code %v status %v obj %v bound %v", pre, res.Code, res.Status, res.Objective, res.Bound)
+		if res.Code != ETMLIM {
+			t.Errorf("code %v, want ETMLIM", res.Code)
+		}
+		checkBound(t, k, p, res, nil)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/peakplan/peakplan/plan"
 	"github.com/peakplan/peakplan/scenarios"
 )
 
@@ -99,16 +101,51 @@ func validateRun(opts *validateOptions) error {
 
 func validateFile(name string) fileReport {
 	rep := fileReport{File: name, Kind: "scenario"}
-	f, err := os.Open(name)
+	data, err := readBounded(name, plan.MaxFileBytes)
 	if err != nil {
-		rep.Errors = []fileProblem{{Message: describeOpenError(err)}}
+		rep.Errors = []fileProblem{{Message: strings.TrimPrefix(err.Error(), name+": ")}}
 		return rep
 	}
-	defer f.Close()
-	_, err = scenarios.Load(f, name)
-	rep.Errors = problemsOf(err)
+	if looksLikePlan(data) {
+		rep.Kind = "plan"
+		_, _, err = plan.Read(bytes.NewReader(data), name)
+		rep.Errors = planProblems(name, err)
+	} else {
+		if len(data) > scenarios.MaxFileBytes {
+			rep.Errors = []fileProblem{{Message: fmt.Sprintf("the file is larger than %d MiB; a scenario is a few kilobytes", scenarios.MaxFileBytes>>20)}}
+			return rep
+		}
+		_, err = scenarios.Load(bytes.NewReader(data), name)
+		rep.Errors = problemsOf(err)
+	}
 	rep.OK = len(rep.Errors) == 0
 	return rep
+}
+
+// looksLikePlan tells a plan document from a scenario: only plans have a
+// top-level periods list.
+func looksLikePlan(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("periods:")) || bytes.Contains(data, []byte("\nperiods:")) ||
+		bytes.Contains(data, []byte(`"periods":`))
+}
+
+// planProblems splits plan.Read's "file:line:col: message" lines.
+func planProblems(name string, err error) []fileProblem {
+	if err == nil {
+		return nil
+	}
+	var out []fileProblem
+	for _, line := range strings.Split(err.Error(), "\n") {
+		p := fileProblem{Message: strings.TrimPrefix(line, name+": ")}
+		if rest, ok := strings.CutPrefix(line, name+":"); ok {
+			var l, c int
+			if n, _ := fmt.Sscanf(rest, "%d:%d:", &l, &c); n == 2 {
+				p = fileProblem{Line: l, Col: c, Message: strings.TrimSpace(rest[strings.Index(rest[strings.Index(rest, ":")+1:], ":")+strings.Index(rest, ":")+2:])}
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // describeOpenError says why a file could not be opened, in words.

@@ -1,0 +1,373 @@
+package optimize
+
+import (
+	"errors"
+	"math"
+	"time"
+
+	"github.com/peakplan/peakplan/optimize/glpk"
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Column generation (Dantzig-Wolfe) for channels with S-curves or minimum
+// flights. The master LP holds the concave channels as cells with tangent
+// cuts, and each non-concave channel as a convex combination of whole
+// schedules; the shared limits (budget, windows, groups, revenue target,
+// ROAS floor) price spend per period, and a dynamic programme finds the
+// schedule with the best reduced value under those prices. When no schedule
+// improves the master, a small MIP picks exactly one schedule per channel,
+// and polishing moves the spends to a local optimum of the exact curves.
+const (
+	maxColumnRounds = 200
+	// reducedTol: a schedule must improve the master by this share of its
+	// objective to enter.
+	reducedTol = 1e-9
+	// stallTol and maxStalledRounds end column generation when the master's
+	// objective stops moving.
+	stallTol         = 1e-9
+	maxStalledRounds = 10
+	// elasticPenalty prices a unit (scaled) of violated limit while the
+	// master has too few schedules to meet every limit.
+	elasticPenalty = 1e4
+	// elasticTol: slack above this means the limits cannot be met.
+	elasticTol = 1e-6
+	// cgShare is the share of the remaining time that column generation may
+	// take before the final MIP.
+	cgShare = 0.6
+)
+
+type schedule struct {
+	col     int
+	spend   []float64
+	revenue float64
+}
+
+type master struct {
+	s       *solver
+	md      *model
+	p       *glpk.Problem
+	sched   [][]schedule
+	slacks  []int
+	pricers []*pricer
+}
+
+func (s *solver) columnGeneration() (*Result, error) {
+	md := newModel(s.res, true)
+	md.build()
+	s.md = md
+	p, err := glpk.New()
+	if err != nil {
+		return nil, &SolverError{Err: err}
+	}
+	defer p.Close()
+	ms := &master{s: s, md: md, p: p, sched: make([][]schedule, md.nC), pricers: make([]*pricer, md.nC)}
+	if err := md.m.load(p, s.maximise()); err != nil {
+		return nil, &SolverError{Err: err}
+	}
+	if err := ms.addSlacks(); err != nil {
+		return nil, err
+	}
+	for c := range s.res.Channels {
+		if md.cg[c] {
+			ms.pricers[c] = newPricer(s.res, md, c)
+			if err := ms.seed(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * cgShare))
+	lastObj, stalled := math.NaN(), 0
+	rounds := 0
+	for round := 0; round < maxColumnRounds && time.Now().Before(deadline); round++ {
+		rounds = round + 1
+		r, err := s.simplex(p)
+		if err != nil {
+			if isTimeout(err) {
+				break
+			}
+			return nil, err
+		}
+		if r.Status != glpk.Optimal {
+			return nil, &SolverError{Err: errors.New("the master problem could not be solved")}
+		}
+		vals, err := p.ColValues()
+		if err != nil {
+			return nil, &SolverError{Err: err}
+		}
+		duals, err := p.RowDuals()
+		if err != nil {
+			return nil, &SolverError{Err: err}
+		}
+		first := md.m.numRows()
+		cuts := refineTangents(md, vals)
+		if cuts > 0 {
+			if err := md.m.loadRows(p, first); err != nil {
+				return nil, &SolverError{Err: err}
+			}
+		}
+		cols, err := ms.price(duals, math.Max(1, math.Abs(r.Objective)))
+		if err != nil {
+			return nil, err
+		}
+		// Degenerate pivots can admit schedules that do not move the
+		// objective; a few such rounds in a row end the search.
+		if !math.IsNaN(lastObj) && math.Abs(r.Objective-lastObj) <= stallTol*math.Max(1, math.Abs(r.Objective)) && cuts == 0 {
+			stalled++
+		} else {
+			stalled = 0
+		}
+		lastObj = r.Objective
+		if stalled >= maxStalledRounds {
+			break
+		}
+		s.trace("master round %d: objective %.8g, %d cuts, %d schedules", round, r.Objective*md.scale, cuts, cols)
+		if cuts == 0 && cols == 0 {
+			break
+		}
+	}
+	res, err := ms.integerPlan()
+	if res != nil {
+		res.Rounds = rounds
+	}
+	return res, err
+}
+
+// addSlacks makes every shared limit elastic at a high price, so that the
+// master is feasible before it has the schedules to meet the limits.
+func (ms *master) addSlacks() error {
+	md := ms.md
+	pen := -elasticPenalty
+	if !ms.s.maximise() {
+		pen = elasticPenalty
+	}
+	for i, name := range md.m.rowName {
+		if name == "" {
+			continue
+		}
+		for _, sign := range []float64{1, -1} {
+			if (sign > 0 && math.IsInf(md.m.rowLo[i], -1)) || (sign < 0 && math.IsInf(md.m.rowUp[i], 1)) {
+				continue
+			}
+			j, err := ms.p.AddCols(1, glpk.Cols{Bounds: []glpk.Bound{glpk.Lower(0)}, Obj: []float64{pen}})
+			if err != nil {
+				return &SolverError{Err: err}
+			}
+			if err := ms.p.SetCol(j, []int{i}, []float64{sign}); err != nil {
+				return &SolverError{Err: err}
+			}
+			ms.slacks = append(ms.slacks, j)
+		}
+	}
+	return nil
+}
+
+// seed gives a channel its first schedules: the least it may spend, and
+// schedules priced at a range of returns per unit of spend, so the master
+// starts with flights of several sizes.
+func (ms *master) seed(c int) error {
+	res := ms.s.res
+	pr := ms.pricers[c]
+	nT := len(res.Periods)
+	revW := make([]float64, nT)
+	price := make([]float64, nT)
+	// Least spend: revenue ignored, every unit of spend costly.
+	for t := range price {
+		price[t] = -1
+	}
+	if sp := pr.schedule(revW, price); sp != nil {
+		if err := ms.add(c, sp); err != nil {
+			return err
+		}
+	}
+	ch := &res.Channels[c]
+	ret := bestReturn(ch)
+	for _, f := range []float64{0.95, 0.8, 0.6, 0.4, 0.25} {
+		for t, p := range res.Periods {
+			revW[t] = float64(p.Days) / 7 * ch.Uplift[t]
+			price[t] = -f * ret
+		}
+		if sp := pr.schedule(revW, price); sp != nil {
+			if err := ms.add(c, sp); err != nil {
+				return err
+			}
+		}
+	}
+	if len(ms.sched[c]) == 0 {
+		return &InfeasibleError{Conflicts: []string{"channel " + quote(ch.Name) + ": its per-week limits and minimum flight cannot all hold"}}
+	}
+	return nil
+}
+
+// bestReturn is the channel's best revenue per unit of exposure in a normal
+// week: at the point of best average return for S-curves, at the start for
+// concave ones.
+func bestReturn(ch *scenarios.ChannelPlan) float64 {
+	cv := ch.Curve
+	switch {
+	case cv.Kind == scenarios.Linear:
+		return cv.ROAS
+	case cv.IsSCurve():
+		a := cv.BestAverage()
+		return cv.Weekly(a) / a
+	}
+	s := cv.Slope(0)
+	if math.IsInf(s, 1) {
+		s = cv.Slope(cv.Half * 1e-3)
+	}
+	return s
+}
+
+// add puts a schedule into the master as a column.
+func (ms *master) add(c int, spend []float64) error {
+	md, res := ms.md, ms.s.res
+	for _, old := range ms.sched[c] {
+		if sameSchedule(old.spend, spend) {
+			return nil
+		}
+	}
+	rev := scheduleRevenue(res, c, spend)
+	obj := md.objWeight() * rev / md.scale
+	j, err := ms.p.AddCols(1, glpk.Cols{Bounds: []glpk.Bound{glpk.Lower(0)}, Obj: []float64{obj}})
+	if err != nil {
+		return &SolverError{Err: err}
+	}
+	rows := []int{md.convRow[c]}
+	vals := []float64{1}
+	for t, x := range spend {
+		if x != 0 && md.linkRow[c][t] >= 0 {
+			rows = append(rows, md.linkRow[c][t])
+			vals = append(vals, -x/md.scale)
+		}
+	}
+	for _, r := range []int{md.targetRow, md.roasRow} {
+		if r >= 0 && rev != 0 {
+			rows = append(rows, r)
+			vals = append(vals, rev/md.scale)
+		}
+	}
+	if err := ms.p.SetCol(j, rows, vals); err != nil {
+		return &SolverError{Err: err}
+	}
+	ms.sched[c] = append(ms.sched[c], schedule{col: j, spend: spend, revenue: rev})
+	return nil
+}
+
+func sameSchedule(a, b []float64) bool {
+	for t := range a {
+		if math.Abs(a[t]-b[t]) > 1e-9*math.Max(1, math.Abs(a[t])) {
+			return false
+		}
+	}
+	return true
+}
+
+// price runs the dynamic programme of every schedule channel under the
+// master's duals and adds the schedules that improve it.
+func (ms *master) price(duals []float64, objScale float64) (int, error) {
+	md, res := ms.md, ms.s.res
+	sigma := 1.0
+	if !ms.s.maximise() {
+		sigma = -1
+	}
+	alpha := md.objWeight()
+	for _, r := range []int{md.targetRow, md.roasRow} {
+		if r >= 0 {
+			alpha -= duals[r]
+		}
+	}
+	added := 0
+	nT := len(res.Periods)
+	revW := make([]float64, nT)
+	price := make([]float64, nT)
+	for c := range res.Channels {
+		if !md.cg[c] {
+			continue
+		}
+		for t := 0; t < nT; t++ {
+			revW[t] = sigma * alpha * md.rho[c][t]
+			price[t] = 0
+			if r := md.linkRow[c][t]; r >= 0 {
+				price[t] = sigma * duals[r]
+			}
+		}
+		sp := ms.pricers[c].schedule(revW, price)
+		if sp == nil {
+			continue
+		}
+		// The reduced value, exact on the schedule's revenue.
+		rev := scheduleRevenue(res, c, sp)
+		d := alpha * rev
+		for t, x := range sp {
+			if r := md.linkRow[c][t]; r >= 0 {
+				d += duals[r] * x
+			}
+		}
+		d = d/md.scale - duals[md.convRow[c]]
+		if sigma*d > reducedTol*objScale {
+			before := len(ms.sched[c])
+			if err := ms.add(c, sp); err != nil {
+				return 0, err
+			}
+			if len(ms.sched[c]) > before {
+				added++
+			}
+		}
+	}
+	return added, nil
+}
+
+// integerPlan solves the master with one schedule per channel.
+func (ms *master) integerPlan() (*Result, error) {
+	md, s := ms.md, ms.s
+	var cols []int
+	for c := range ms.sched {
+		for _, sc := range ms.sched[c] {
+			cols = append(cols, sc.col)
+		}
+	}
+	kinds := make([]glpk.Kind, len(cols))
+	for i := range kinds {
+		kinds[i] = glpk.Binary
+	}
+	if err := ms.p.SetColKinds(cols, kinds); err != nil {
+		return nil, &SolverError{Err: err}
+	}
+	if _, err := s.simplex(ms.p); err != nil {
+		return nil, err
+	}
+	mr, err := ms.p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/2, time.Second), Gap: s.opts.Gap / 4, Verbose: s.opts.Verbose})
+	if err != nil {
+		return nil, &SolverError{Err: err}
+	}
+	if mr.Status != glpk.Optimal && mr.Status != glpk.Feasible {
+		return nil, &SolverError{Err: errors.New("no combination of schedules meets the limits within the time limit")}
+	}
+	s.trace("schedule MIP: %v %v objective %.8g", mr.Status, mr.Code, mr.Objective*md.scale)
+	vals, err := ms.p.MIPColValues()
+	if err != nil {
+		return nil, &SolverError{Err: err}
+	}
+	for _, j := range ms.slacks {
+		if vals[j] > elasticTol {
+			return nil, s.diagnose(newBuiltModel(s.res))
+		}
+	}
+	spend := spendOf(md, vals)
+	// Schedule channels take their chosen schedule exactly.
+	for c := range ms.sched {
+		for _, sc := range ms.sched[c] {
+			if vals[sc.col] > 0.5 {
+				copy(spend[c], sc.spend)
+			}
+		}
+	}
+	_, tot := plan.Evaluate(s.res, spend)
+	return &Result{Spend: spend, Objective: plan.ObjectiveValue(s.res, tot)}, nil
+}
+
+func newBuiltModel(res *scenarios.Resolved) *model {
+	md := newModel(res, false)
+	md.build()
+	return md
+}

@@ -1,0 +1,190 @@
+package optimize
+
+import (
+	"math"
+	"sort"
+
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Pricing a channel's schedule by dynamic programming over a grid of
+// exposures: the state is the carried-over exposure a_{t-1}; a decision
+// spends x_t, which moves the state to a_t = theta_t a_{t-1} + (1-theta_t)
+// x_t/(weeks_t k_t). Revenue depends only on a_t, so the best schedule for
+// given prices is found exactly up to the grid, S-curves and minimum flights
+// included, in O(T G^2).
+const (
+	// dpGridPoints is the size of the exposure grid.
+	dpGridPoints = 240
+	// dpGridLow is the smallest non-zero grid exposure, relative to the
+	// curve's scale.
+	dpGridLow = 1e-3
+)
+
+// pricer holds one channel's grid and per-period constants.
+type pricer struct {
+	res     *scenarios.Resolved
+	c       int
+	grid    []float64 // exposures, money per week, grid[0] = 0
+	weekly  []float64 // Weekly(grid[j])
+	theta   []float64
+	perA    []float64 // spend per unit of exposure: weeks k / (1-theta)
+	lo, up  []float64 // spend limits per period, money
+	minimum []float64 // minimum flight per period, money (0 when none)
+	value   [][]float64
+}
+
+func newPricer(res *scenarios.Resolved, md *model, c int) *pricer {
+	ch := &res.Channels[c]
+	nT := len(res.Periods)
+	pr := &pricer{res: res, c: c, theta: make([]float64, nT), perA: make([]float64, nT),
+		lo: make([]float64, nT), up: make([]float64, nT), minimum: make([]float64, nT)}
+	top := 0.0
+	for t, p := range res.Periods {
+		weeks := float64(p.Days) / 7
+		pr.theta[t] = math.Pow(ch.Carryover, weeks)
+		pr.perA[t] = weeks * ch.CostIndex[t] / (1 - pr.theta[t])
+		pr.up[t] = md.upper[c][t] * md.scale
+		pr.lo[t] = math.Min(ch.Lower[t], pr.up[t])
+		pr.minimum[t] = ch.MinActive[t]
+		top = math.Max(top, md.amax[c][t]*md.scale)
+	}
+	scale := ch.Curve.Half
+	if scale <= 0 {
+		scale = top / 100
+	}
+	low := math.Max(scale*dpGridLow, top*1e-6)
+	pts := []float64{0}
+	if top > 0 {
+		ratio := math.Pow(top/low, 1/float64(dpGridPoints-2))
+		for v := low; v < top*(1+1e-12) && len(pts) < dpGridPoints+4; v *= ratio {
+			pts = append(pts, v)
+		}
+		pts = append(pts, top)
+		if ch.Curve.IsSCurve() {
+			pts = append(pts, ch.Curve.BestAverage())
+		}
+		pts = append(pts, ch.Curve.Half)
+	}
+	sort.Float64s(pts)
+	for _, p := range pts {
+		if p <= top && (len(pr.grid) == 0 || p > pr.grid[len(pr.grid)-1]*(1+1e-12)) {
+			pr.grid = append(pr.grid, p)
+		}
+	}
+	pr.weekly = make([]float64, len(pr.grid))
+	for j, g := range pr.grid {
+		pr.weekly[j] = ch.Curve.Weekly(g)
+	}
+	pr.value = make([][]float64, nT+1)
+	return pr
+}
+
+// interp evaluates a value function between grid points.
+func (pr *pricer) interp(v []float64, a float64) float64 {
+	g := pr.grid
+	if a <= 0 {
+		return v[0]
+	}
+	j := sort.SearchFloat64s(g, a)
+	if j >= len(g) {
+		return v[len(g)-1]
+	}
+	if g[j] == a || j == 0 {
+		return v[j]
+	}
+	f := (a - g[j-1]) / (g[j] - g[j-1])
+	return v[j-1] + f*(v[j]-v[j-1])
+}
+
+// allowed reports whether spend x obeys the period's limits and flight.
+func (pr *pricer) allowed(t int, x float64) bool {
+	const tol = 1e-9
+	if x < pr.lo[t]*(1-tol)-tol || x > pr.up[t]*(1+tol)+tol {
+		return false
+	}
+	if x > tol && pr.minimum[t] > 0 && x < pr.minimum[t]*(1-tol) {
+		return false
+	}
+	return true
+}
+
+// best returns the best decision in period t from exposure prev: the new
+// exposure, the spend, and its value. revW and price weigh revenue and
+// spend: the value of spending x to reach a is revW[t]*W(a) + price[t]*x +
+// V_{t+1}(a).
+func (pr *pricer) best(t int, prev float64, revW, price []float64) (float64, float64, float64) {
+	ch := &pr.res.Channels[pr.c]
+	next := pr.value[t+1]
+	base := pr.theta[t] * prev
+	bestA, bestX, bestV := math.NaN(), 0.0, math.Inf(-1)
+	consider := func(a, x, w, v float64) {
+		val := revW[t]*w + price[t]*x + v
+		if val > bestV {
+			bestA, bestX, bestV = a, x, val
+		}
+	}
+	// Off-grid decisions: no spend, and spends at the limits.
+	for _, x := range [...]float64{0, pr.lo[t], math.Max(pr.lo[t], pr.minimum[t]), pr.up[t]} {
+		if math.IsInf(x, 0) || !pr.allowed(t, x) {
+			continue
+		}
+		a := base + x/pr.perA[t]
+		if a > pr.grid[len(pr.grid)-1] {
+			continue
+		}
+		consider(a, x, ch.Curve.Weekly(a), pr.interp(next, a))
+	}
+	j0 := sort.SearchFloat64s(pr.grid, base*(1+1e-12))
+	for j := j0; j < len(pr.grid); j++ {
+		x := (pr.grid[j] - base) * pr.perA[t]
+		if x > pr.up[t] {
+			break
+		}
+		if !pr.allowed(t, x) {
+			continue
+		}
+		consider(pr.grid[j], x, pr.weekly[j], next[j])
+	}
+	return bestA, bestX, bestV
+}
+
+// schedule finds the spend per period that maximises
+// sum_t revW[t]*W(a_t) + price[t]*x_t, and returns it.
+func (pr *pricer) schedule(revW, price []float64) []float64 {
+	nT := len(pr.res.Periods)
+	G := len(pr.grid)
+	pr.value[nT] = make([]float64, G)
+	for t := nT - 1; t >= 0; t-- {
+		v := pr.value[t]
+		if v == nil {
+			v = make([]float64, G)
+			pr.value[t] = v
+		}
+		for i := range pr.grid {
+			_, _, val := pr.best(t, pr.grid[i], revW, price)
+			v[i] = val
+		}
+	}
+	spend := make([]float64, nT)
+	a := 0.0
+	for t := 0; t < nT; t++ {
+		na, x, val := pr.best(t, a, revW, price)
+		if math.IsInf(val, -1) || math.IsNaN(na) {
+			return nil // no schedule meets the limits from here
+		}
+		spend[t], a = x, na
+	}
+	return spend
+}
+
+// scheduleRevenue is the exact revenue of a channel's schedule.
+func scheduleRevenue(res *scenarios.Resolved, c int, spend []float64) float64 {
+	r := plan.ChannelRevenue(res, c, spend, plan.NominalInputs(res), nil)
+	sum := 0.0
+	for _, v := range r {
+		sum += v
+	}
+	return sum
+}

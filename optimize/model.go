@@ -1,0 +1,447 @@
+// Package optimize finds the spend per channel and period that optimises a
+// scenario's objective, with GLPK, and proves how close to the optimum it is.
+//
+// The response curves are not linear, so the model bounds each cell's
+// revenue from above by linear pieces: tangent lines where the curve is
+// concave and chords where it is convex (the lower part of an S-curve). That
+// model is a relaxation: its optimum is an upper bound on the true optimum,
+// and the exact forward-model value of its spend is a lower bound. Rounds of
+// refinement add tangents and breakpoints where the solution sits until the
+// two meet within the target gap.
+package optimize
+
+import (
+	"math"
+
+	"github.com/peakplan/peakplan/optimize/glpk"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Tolerances and sizes of the formulation.
+const (
+	// maxPointsPerCell caps the tangents of one cell, so a
+	// stubborn cell cannot grow the model without end.
+	maxPointsPerCell = 40
+	// pointMergeTol: a new point closer than this (relative to the curve's
+	// scale) to an existing one adds nothing.
+	pointMergeTol = 1e-6
+	// fallbackSpendFactor bounds one cell's spend, when the scenario gives
+	// no limit at all, at this multiple of the revenue target.
+	fallbackSpendFactor = 1000
+)
+
+// model is a linear model of a scenario, in money units of scale. In
+// bound mode every channel is a set of cells whose revenue is bounded by
+// tangents of its curve (of the concave envelope for S-curves), which makes
+// a convex relaxation. In column-generation mode the channels with S-curves
+// or minimum flights are instead convex combinations of whole schedules
+// (see colgen.go).
+type model struct {
+	res   *scenarios.Resolved
+	scale float64 // money unit of the model: values are divided by it
+	nC    int
+	nT    int
+
+	cg []bool // channel c enters through schedules (column generation)
+
+	x, a, w [][]int // columns per channel and period; -1 where absent
+
+	upper    [][]float64 // scaled cap on x per cell
+	amax     [][]float64 // scaled cap on exposure per cell
+	rho      [][]float64 // revenue per unit of weekly revenue: d/7 * u
+	tangents [][][]float64
+
+	linkRow [][]int // cg: x_{c,t} - sum_k X^k_t lambda_k = 0
+	convRow []int   // cg: sum_k lambda_k = 1
+
+	budgetRow, targetRow, roasRow int
+	targetExtra, roasExtra        float64 // tightening after a shortfall, scaled
+	m                             *lp
+}
+
+// weekly is the scaled function that bounds a cell's weekly revenue: the
+// curve itself, or for an S-curve its concave envelope (the line from the
+// origin to the point of best average return, then the curve), so that the
+// bound model is a relaxation.
+func (md *model) weekly(c int, a float64) float64 {
+	cv := md.res.Channels[c].Curve
+	if cv.IsSCurve() {
+		if star := cv.BestAverage() / md.scale; a < star {
+			return a * cv.Weekly(star*md.scale) / (star * md.scale)
+		}
+	}
+	return cv.Weekly(a*md.scale) / md.scale
+}
+
+// slope is the derivative of weekly.
+func (md *model) slope(c int, a float64) float64 {
+	cv := md.res.Channels[c].Curve
+	if cv.IsSCurve() {
+		if star := cv.BestAverage() / md.scale; a < star {
+			return cv.Weekly(star*md.scale) / (star * md.scale)
+		}
+	}
+	return cv.Slope(a * md.scale)
+}
+
+// nonconvex reports whether a channel needs whole schedules: an S-curve or
+// a minimum flight size makes its revenue per cell non-concave in spend.
+func nonconvex(ch *scenarios.ChannelPlan) bool {
+	if ch.Curve.IsSCurve() {
+		return true
+	}
+	for _, m := range ch.MinActive {
+		if m > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// newModel prepares caps, scale and the first tangents of every cell. With
+// columns set, channels with S-curves or minimum flights enter through
+// schedules.
+func newModel(res *scenarios.Resolved, columns bool) *model {
+	md := &model{res: res, nC: len(res.Channels), nT: len(res.Periods), budgetRow: -1, targetRow: -1, roasRow: -1}
+	md.scale = moneyScale(res)
+	md.cg = make([]bool, md.nC)
+	md.upper = make([][]float64, md.nC)
+	md.amax = make([][]float64, md.nC)
+	md.rho = make([][]float64, md.nC)
+	md.tangents = make([][][]float64, md.nC)
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		md.cg[c] = columns && nonconvex(ch)
+		md.upper[c] = make([]float64, md.nT)
+		md.amax[c] = make([]float64, md.nT)
+		md.rho[c] = make([]float64, md.nT)
+		md.tangents[c] = make([][]float64, md.nT)
+		prev := 0.0
+		for t, p := range res.Periods {
+			weeks := float64(p.Days) / 7
+			md.upper[c][t] = cellCap(res, c, t) / md.scale
+			e := md.upper[c][t] / weeks / ch.CostIndex[t]
+			theta := math.Pow(ch.Carryover, weeks)
+			prev = (1-theta)*e + theta*prev
+			md.amax[c][t] = prev
+			md.rho[c][t] = weeks * ch.Uplift[t]
+			md.tangents[c][t] = md.initialPoints(c, prev)
+		}
+	}
+	return md
+}
+
+// hasColumns reports whether any channel enters through schedules.
+func (md *model) hasColumns() bool {
+	for _, cg := range md.cg {
+		if cg {
+			return true
+		}
+	}
+	return false
+}
+
+// moneyScale picks the model's money unit so that spends, exposures and
+// revenues are numbers near 1 to 1000, which keeps the simplex well
+// conditioned.
+func moneyScale(res *scenarios.Resolved) float64 {
+	s := 0.0
+	for _, ch := range res.Channels {
+		if ch.Curve.Half > 0 {
+			s = max(s, ch.Curve.Half)
+		}
+	}
+	if s == 0 {
+		if !math.IsInf(res.BudgetTotal, 1) && res.BudgetTotal > 0 {
+			s = res.BudgetTotal / 1000
+		} else {
+			s = 1000
+		}
+	}
+	return math.Max(s/10, 1e-6)
+}
+
+// cellCap is the most channel c can spend in period t under the linear
+// limits taken one at a time.
+func cellCap(res *scenarios.Resolved, c, t int) float64 {
+	ch := &res.Channels[c]
+	if ch.AvailableDays[t] == 0 {
+		return 0
+	}
+	u := math.Min(ch.Upper[t], ch.SpendMax)
+	u = math.Min(u, res.BudgetTotal)
+	for _, w := range res.Windows {
+		if w.Share[t] > 0 && !math.IsInf(w.Max, 1) {
+			u = math.Min(u, w.Max/w.Share[t])
+		}
+	}
+	if math.IsInf(u, 1) {
+		u = fallbackSpendFactor * math.Max(res.TargetRevenue, 1)
+	}
+	return math.Max(u, ch.Lower[t])
+}
+
+// initialPoints returns a cell's first tangent points: a geometric grid
+// around the curve's scale (from the point of best average return on, for an
+// S-curve's envelope), clipped to the exposures the cell can reach.
+func (md *model) initialPoints(c int, amax float64) []float64 {
+	ch := &md.res.Channels[c]
+	if amax <= 0 || ch.Curve.Kind == scenarios.Linear {
+		return nil
+	}
+	half := ch.Curve.Half / md.scale
+	lo := 0.0
+	var pts []float64
+	if ch.Curve.IsSCurve() {
+		lo = ch.Curve.BestAverage() / md.scale
+		pts = append(pts, 0, lo) // the envelope's line, then the curve
+	} else if !math.IsInf(md.slope(c, 0), 1) {
+		pts = append(pts, 0)
+	}
+	for k := -3; k <= 5; k++ {
+		pts = append(pts, half*math.Pow(2, float64(k)))
+	}
+	pts = append(pts, amax)
+	out := pts[:0]
+	for _, p := range pts {
+		if (p == 0 || p >= lo) && p <= amax {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// build writes the whole model.
+func (md *model) build() {
+	res := md.res
+	m := newLP()
+	md.m = m
+	md.x = grid(md.nC, md.nT)
+	md.a = grid(md.nC, md.nT)
+	md.w = grid(md.nC, md.nT)
+	md.linkRow = grid(md.nC, md.nT)
+	md.convRow = make([]int, md.nC)
+	wt := md.objWeight()
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		md.convRow[c] = -1
+		first := -1
+		for t := range res.Periods {
+			if ch.AvailableDays[t] == 0 || md.upper[c][t] <= 0 {
+				continue
+			}
+			if first < 0 {
+				first = t
+			}
+			obj := 0.0
+			switch res.Objective {
+			case scenarios.MaximiseProfit:
+				obj = -1
+			case scenarios.MinimiseSpend:
+				obj = 1
+			}
+			up := md.upper[c][t]
+			lo := math.Min(ch.Lower[t]/md.scale, up)
+			md.x[c][t] = m.col(lo, up, obj, glpk.Continuous)
+			if md.cg[c] {
+				md.linkRow[c][t] = m.row(0, 0, "", []int{md.x[c][t]}, []float64{1})
+			}
+		}
+		if md.cg[c] {
+			md.convRow[c] = m.row(1, 1, "", nil, nil)
+			continue
+		}
+		if first < 0 {
+			continue
+		}
+		prevA := -1
+		for t := first; t < md.nT; t++ {
+			p := res.Periods[t]
+			weeks := float64(p.Days) / 7
+			theta := math.Pow(ch.Carryover, weeks)
+			md.a[c][t] = m.col(0, md.amax[c][t], 0, glpk.Continuous)
+			// a_t - theta_t a_{t-1} - (1-theta_t) x_t/(weeks k_t) = 0
+			m.row(0, 0, "", []int{md.a[c][t], prevA, md.x[c][t]},
+				[]float64{1, -theta, -(1 - theta) / weeks / ch.CostIndex[t]})
+			prevA = md.a[c][t]
+			if ch.Curve.Kind == scenarios.Linear {
+				// r = rho*roas*a exactly; the revenue sits on the exposure column.
+				m.colObj[md.a[c][t]] += wt * md.rho[c][t] * ch.Curve.ROAS
+				continue
+			}
+			md.w[c][t] = m.col(0, math.Inf(1), wt*md.rho[c][t], glpk.Continuous)
+		}
+	}
+	rInd, rVal := md.revenueTerms()
+	md.aggregateRows(rInd, rVal, 0)
+	for c := range res.Channels {
+		for t := 0; t < md.nT; t++ {
+			if md.w[c][t] >= 0 {
+				for _, p := range md.tangents[c][t] {
+					md.tangentRow(c, t, p)
+				}
+			}
+		}
+	}
+}
+
+// objWeight is the objective coefficient of one unit of scaled revenue.
+func (md *model) objWeight() float64 {
+	switch md.res.Objective {
+	case scenarios.MaximiseProfit:
+		return md.res.Margin
+	case scenarios.MinimiseSpend:
+		return 0
+	}
+	return 1
+}
+
+// tangentRow adds w <= W(p) + W'(p)(a - p) for a concave cell.
+func (md *model) tangentRow(c, t int, p float64) {
+	wp, sp := md.weekly(c, p), md.slope(c, p)
+	md.m.row(math.Inf(-1), wp-sp*p, "", []int{md.w[c][t], md.a[c][t]}, []float64{1, -sp})
+}
+
+// revenueTerms returns the columns and coefficients of total revenue R
+// (scaled).
+func (md *model) revenueTerms() ([]int, []float64) {
+	var ind []int
+	var val []float64
+	for c := range md.res.Channels {
+		ch := &md.res.Channels[c]
+		if md.cg[c] {
+			continue // schedules bring their revenue with them
+		}
+		for t := 0; t < md.nT; t++ {
+			if ch.Curve.Kind == scenarios.Linear {
+				if md.a[c][t] >= 0 {
+					ind = append(ind, md.a[c][t])
+					val = append(val, md.rho[c][t]*ch.Curve.ROAS)
+				}
+			} else if md.w[c][t] >= 0 {
+				ind = append(ind, md.w[c][t])
+				val = append(val, md.rho[c][t])
+			}
+		}
+	}
+	return ind, val
+}
+
+// aggregateRows adds the limits over many cells: budget, windows, channel
+// totals, groups, the revenue target and the ROAS floor. Each is named after
+// the scenario field it comes from, for the infeasibility report. Revenue
+// (scaled) is rConst + sum rVal[i]*col[rInd[i]].
+func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
+	res, m := md.res, md.m
+	inf := math.Inf(1)
+	all, ones := md.spendTerms(nil, nil)
+	if !math.IsInf(res.BudgetTotal, 1) {
+		md.budgetRow = m.row(math.Inf(-1), res.BudgetTotal/md.scale, "budget.total", all, ones)
+	}
+	for i, w := range res.Windows {
+		var ind []int
+		var val []float64
+		for c := range res.Channels {
+			for t := 0; t < md.nT; t++ {
+				if md.x[c][t] >= 0 && w.Share[t] > 0 {
+					ind = append(ind, md.x[c][t])
+					val = append(val, w.Share[t])
+				}
+			}
+		}
+		lo := w.Min / md.scale
+		if lo == 0 {
+			lo = math.Inf(-1)
+		}
+		m.row(lo, w.Max/md.scale, windowName(i), ind, val)
+	}
+	for c, ch := range res.Channels {
+		if ch.SpendMin > 0 || !math.IsInf(ch.SpendMax, 1) {
+			ind, val := md.spendTerms([]int{c}, nil)
+			lo := ch.SpendMin / md.scale
+			if lo == 0 {
+				lo = math.Inf(-1)
+			}
+			m.row(lo, ch.SpendMax/md.scale, "channel "+quote(ch.Name)+" spend", ind, val)
+		}
+	}
+	for gi, g := range res.Groups {
+		// sum_{c in g} x - share * sum_all x, bounded below (min) or above (max)
+		member := make(map[int]bool)
+		for _, c := range g.Channels {
+			member[c] = true
+		}
+		for _, lim := range []struct {
+			share float64
+			lower bool
+		}{{g.MinShare, true}, {g.MaxShare, false}} {
+			if (lim.lower && lim.share <= 0) || (!lim.lower && lim.share >= 1) {
+				continue
+			}
+			var ind []int
+			var val []float64
+			for c := range res.Channels {
+				coef := -lim.share
+				if member[c] {
+					coef += 1
+				}
+				for t := 0; t < md.nT; t++ {
+					if md.x[c][t] >= 0 {
+						ind = append(ind, md.x[c][t])
+						val = append(val, coef)
+					}
+				}
+			}
+			name := groupName(gi, g.Name, lim.lower)
+			if lim.lower {
+				m.row(0, inf, name, ind, val)
+			} else {
+				m.row(math.Inf(-1), 0, name, ind, val)
+			}
+		}
+	}
+	if res.Objective == scenarios.MinimiseSpend {
+		md.targetRow = m.row(res.TargetRevenue/md.scale+md.targetExtra-rConst, inf, "target_revenue", rInd, rVal)
+	}
+	if res.MinROAS > 0 {
+		ind := append([]int(nil), rInd...)
+		val := append([]float64(nil), rVal...)
+		for i, j := range all {
+			ind = append(ind, j)
+			val = append(val, -res.MinROAS*ones[i])
+		}
+		md.roasRow = m.row(md.roasExtra-rConst, inf, "min_roas", ind, val)
+	}
+}
+
+// spendTerms returns the spend columns of the given channels (all when nil)
+// with coefficient 1.
+func (md *model) spendTerms(channels []int, _ []float64) ([]int, []float64) {
+	if channels == nil {
+		for c := range md.res.Channels {
+			channels = append(channels, c)
+		}
+	}
+	var ind []int
+	var val []float64
+	for _, c := range channels {
+		for t := 0; t < md.nT; t++ {
+			if md.x[c][t] >= 0 {
+				ind = append(ind, md.x[c][t])
+				val = append(val, 1)
+			}
+		}
+	}
+	return ind, val
+}
+
+func grid(nC, nT int) [][]int {
+	g := make([][]int, nC)
+	for c := range g {
+		g[c] = make([]int, nT)
+		for t := range g[c] {
+			g[c][t] = -1
+		}
+	}
+	return g
+}

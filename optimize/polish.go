@@ -1,0 +1,182 @@
+package optimize
+
+import (
+	"math"
+	"time"
+
+	"github.com/peakplan/peakplan/optimize/glpk"
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Sequential linear programming with a trust region, on the exact forward
+// model. The MIP decides which cells run (the combinatorial part of
+// S-curves and minimum flights) on piecewise-linear bounds; polishing then
+// moves the spends to a local optimum of the exact curves with the flight
+// pattern fixed, so no approximation error is left in the plan.
+const (
+	polishMaxIters = 200
+	// polishMinStep ends polishing when the trust region, relative to the
+	// average active spend, shrinks below it.
+	polishMinStep = 1e-7
+	// polishStartStep is the first trust region, relative.
+	polishStartStep = 0.25
+	// polishImproveTol: a step must improve the objective by at least this
+	// share to count as progress.
+	polishImproveTol = 1e-12
+)
+
+// gradient returns dR/dx_{c,t} of the exact forward model: the adjoint of
+// the carry-over recursion.
+func gradient(res *scenarios.Resolved, spend [][]float64) [][]float64 {
+	g := make([][]float64, len(res.Channels))
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		a := plan.Exposure(res, c, spend[c], ch.CostIndex, nil)
+		g[c] = make([]float64, len(res.Periods))
+		lambda := 0.0 // dR/da_t including what a_t carries forward
+		for t := len(res.Periods) - 1; t >= 0; t-- {
+			weeks := float64(res.Periods[t].Days) / 7
+			if t+1 < len(res.Periods) {
+				lambda *= math.Pow(ch.Carryover, float64(res.Periods[t+1].Days)/7)
+			}
+			lambda += weeks * ch.Uplift[t] * ch.Curve.Slope(a[t])
+			theta := math.Pow(ch.Carryover, weeks)
+			g[c][t] = lambda * (1 - theta) / weeks / ch.CostIndex[t]
+		}
+	}
+	return g
+}
+
+// polish improves a feasible plan in place and returns it with its exact
+// objective.
+func (s *solver) polish(spend [][]float64, obj float64, deadline time.Time) ([][]float64, float64) {
+	res := s.res
+	scale := s.md.scale
+	step := polishStartStep
+	for iter := 0; iter < polishMaxIters && step > polishMinStep && time.Now().Before(deadline); iter++ {
+		cand, ok := s.polishStep(spend, step, scale)
+		if !ok {
+			step /= 4
+			continue
+		}
+		_, tot := plan.Evaluate(res, cand)
+		if !s.exactlyFeasible(tot) {
+			step /= 4
+			continue
+		}
+		cobj := plan.ObjectiveValue(res, tot)
+		if !s.better(cobj, obj+sign(s.maximise())*polishImproveTol*math.Abs(obj)) {
+			step /= 4
+			continue
+		}
+		spend, obj = cand, cobj
+		step = math.Min(step*2, 1)
+	}
+	return spend, obj
+}
+
+func sign(maximise bool) float64 {
+	if maximise {
+		return 1
+	}
+	return -1
+}
+
+// exactlyFeasible checks the limits that depend on revenue.
+func (s *solver) exactlyFeasible(tot plan.Totals) bool {
+	res := s.res
+	if res.Objective == scenarios.MinimiseSpend && tot.Revenue < res.TargetRevenue {
+		return false
+	}
+	if res.MinROAS > 0 && tot.Spend > 0 && tot.Revenue < res.MinROAS*tot.Spend {
+		return false
+	}
+	return true
+}
+
+// polishStep solves the linearised problem within the trust region.
+func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64, bool) {
+	res := s.res
+	base := s.md
+	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1}
+	md.m = newLP()
+	md.x = grid(md.nC, md.nT)
+	g := gradient(res, spend)
+	_, tot := plan.Evaluate(res, spend)
+
+	active, sum := 0, 0.0
+	for c := range spend {
+		for _, x := range spend[c] {
+			if x > 0 {
+				active++
+				sum += x
+			}
+		}
+	}
+	ref := scale
+	if active > 0 {
+		ref = sum / float64(active) / scale
+	}
+	var rInd []int
+	var rVal []float64
+	rConst := tot.Revenue / scale
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		for t := 0; t < md.nT; t++ {
+			j := base.x[c][t]
+			if j < 0 {
+				continue
+			}
+			lo, up := base.m.colLo[j], base.m.colUp[j]
+			x := spend[c][t] / scale
+			if ch.MinActive[t] > 0 {
+				if x <= 0 {
+					up = 0
+				} else {
+					lo = math.Max(lo, ch.MinActive[t]/scale)
+				}
+			}
+			d := step * math.Max(x, ref)
+			lo, up = math.Max(lo, x-d), math.Min(up, x+d)
+			if up < lo {
+				up = lo
+			}
+			var obj float64
+			switch res.Objective {
+			case scenarios.MaximiseRevenue:
+				obj = g[c][t]
+			case scenarios.MaximiseProfit:
+				obj = res.Margin*g[c][t] - 1
+			default:
+				obj = 1
+			}
+			md.x[c][t] = md.m.col(lo, up, obj, glpk.Continuous)
+			rInd = append(rInd, md.x[c][t])
+			rVal = append(rVal, g[c][t])
+			rConst -= g[c][t] * x
+		}
+	}
+	md.targetExtra = base.targetExtra
+	md.roasExtra = base.roasExtra
+	md.aggregateRows(rInd, rVal, rConst)
+	p, err := glpk.New()
+	if err != nil {
+		return nil, false
+	}
+	defer p.Close()
+	if md.m.load(p, s.maximise()) != nil {
+		return nil, false
+	}
+	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.DualPrimal, Presolve: true, TimeLimit: 30 * time.Second})
+	if err != nil || r.Status != glpk.Optimal {
+		return nil, false
+	}
+	vals, err := p.ColValues()
+	if err != nil {
+		return nil, false
+	}
+	md.upper = base.upper
+	md.m.colLo, md.m.colUp = md.m.colLo[:len(vals)], md.m.colUp[:len(vals)]
+	return spendOf(md, vals), true
+}

@@ -1,0 +1,552 @@
+package optimize_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/peakplan/peakplan/optimize"
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Properties of the optimiser on seeded random scenarios that exercise every
+// limit of model.md. Each scenario is built around a witness plan that meets
+// all its limits, so it is feasible by construction and the witness's value
+// is a lower bound (upper for spend) that the optimiser's Bound must respect.
+
+// limitTol is how far, relative to the limit, a plan may overstep a limit.
+const limitTol = 1e-6
+
+type propChannel struct {
+	name                   string
+	response               string
+	carry                  float64
+	availFrom, availTo     int // day offsets from the horizon start; -1: always available
+	perMin, perMax, minAct float64
+	spMin, spMax           float64 // NaN when absent
+	scale                  float64 // typical weekly spend
+}
+
+type propWindow struct {
+	from, to int
+	min, max float64 // NaN when absent
+}
+
+type propGroup struct {
+	members  []int
+	min, max float64 // NaN when absent
+}
+
+type propScenario struct {
+	start      time.Time
+	days       int
+	gran       string
+	festivals  string
+	channels   []propChannel
+	windows    []propWindow
+	groups     []propGroup
+	objective  string
+	margin     float64 // NaN when absent
+	target     float64 // NaN when absent
+	minROAS    float64 // NaN when absent
+	budget     float64 // NaN when absent
+	witness    [][]float64
+	witnessObj float64
+}
+
+func nan() float64 { return math.NaN() }
+
+func (g *propScenario) day(off int) string { return ymd(g.start.AddDate(0, 0, off)) }
+
+// yaml writes the scenario; with base set only the parts that the
+// witness needs (horizon, multipliers, curves, availability).
+func (g *propScenario) yaml(base bool, budgetFactor float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "horizon: {start: %s, end: %s, granularity: %s}\n", g.day(0), g.day(g.days-1), g.gran)
+	if base {
+		b.WriteString("budget: {total: 1e12}\n")
+	} else {
+		fmt.Fprintf(&b, "objective: %s\n", g.objective)
+		if !math.IsNaN(g.margin) {
+			fmt.Fprintf(&b, "margin: %.4f\n", g.margin)
+		}
+		if !math.IsNaN(g.target) {
+			fmt.Fprintf(&b, "target_revenue: %.2f\n", g.target)
+		}
+		if !math.IsNaN(g.minROAS) {
+			fmt.Fprintf(&b, "min_roas: %.4f\n", g.minROAS)
+		}
+		if !math.IsNaN(g.budget) || len(g.windows) > 0 {
+			b.WriteString("budget:\n")
+			if !math.IsNaN(g.budget) {
+				fmt.Fprintf(&b, "  total: %.2f\n", g.budget*budgetFactor)
+			}
+			if len(g.windows) > 0 {
+				b.WriteString("  windows:\n")
+				for _, w := range g.windows {
+					fmt.Fprintf(&b, "    - {from: %s, to: %s", g.day(w.from), g.day(w.to))
+					if !math.IsNaN(w.min) {
+						fmt.Fprintf(&b, ", min: %.2f", w.min)
+					}
+					if !math.IsNaN(w.max) {
+						fmt.Fprintf(&b, ", max: %.2f", w.max)
+					}
+					b.WriteString("}\n")
+				}
+			}
+		}
+	}
+	b.WriteString(g.festivals)
+	b.WriteString("channels:\n")
+	for _, c := range g.channels {
+		fmt.Fprintf(&b, "  - name: %s\n    response: %s\n", c.name, c.response)
+		if c.carry > 0 {
+			fmt.Fprintf(&b, "    carryover: %.3f\n", c.carry)
+		}
+		if c.availFrom >= 0 {
+			fmt.Fprintf(&b, "    available: [{from: %s, to: %s}]\n", g.day(c.availFrom), g.day(c.availTo))
+		}
+		switch {
+		case base && strings.Contains(c.response, "linear"):
+			b.WriteString("    per_week: {max: 1e9}\n")
+		case base:
+		case c.perMin > 0 && c.perMax > 0:
+			fmt.Fprintf(&b, "    per_week: {min: %.2f, max: %.2f}\n", c.perMin, c.perMax)
+		case c.perMin > 0:
+			fmt.Fprintf(&b, "    per_week: {min: %.2f}\n", c.perMin)
+		case c.perMax > 0:
+			fmt.Fprintf(&b, "    per_week: {max: %.2f}\n", c.perMax)
+		}
+		if base {
+			continue
+		}
+		if c.minAct > 0 {
+			fmt.Fprintf(&b, "    min_active_per_week: %.2f\n", c.minAct)
+		}
+		switch {
+		case !math.IsNaN(c.spMin) && !math.IsNaN(c.spMax):
+			fmt.Fprintf(&b, "    spend: {min: %.2f, max: %.2f}\n", c.spMin, c.spMax)
+		case !math.IsNaN(c.spMin):
+			fmt.Fprintf(&b, "    spend: {min: %.2f}\n", c.spMin)
+		case !math.IsNaN(c.spMax):
+			fmt.Fprintf(&b, "    spend: {max: %.2f}\n", c.spMax)
+		}
+	}
+	if !base && len(g.groups) > 0 {
+		b.WriteString("groups:\n")
+		for i, gr := range g.groups {
+			names := make([]string, len(gr.members))
+			for j, m := range gr.members {
+				names[j] = g.channels[m].name
+			}
+			fmt.Fprintf(&b, "  - name: g%d\n    channels: [%s]\n", i, strings.Join(names, ", "))
+			if !math.IsNaN(gr.min) {
+				fmt.Fprintf(&b, "    min_share: %.4f\n", gr.min)
+			}
+			if !math.IsNaN(gr.max) {
+				fmt.Fprintf(&b, "    max_share: %.4f\n", gr.max)
+			}
+		}
+	}
+	return b.String()
+}
+
+// overlap counts the days of [a0, a1] inside [b0, b1].
+func overlap(a0, a1, b0, b1 int) int { return max(0, min(a1, b1)-max(a0, b0)+1) }
+
+// availDays computes n_{c,t} from the generator's own windows.
+func (g *propScenario) availDays(res *scenarios.Resolved, c, t int) int {
+	p := res.Periods[t]
+	s, e := res.Start.DaysUntil(p.Start), res.Start.DaysUntil(p.End)
+	ch := g.channels[c]
+	if ch.availFrom < 0 {
+		return e - s + 1
+	}
+	return overlap(s, e, ch.availFrom, ch.availTo)
+}
+
+func (g *propScenario) windowShare(res *scenarios.Resolved, w propWindow, t int) float64 {
+	p := res.Periods[t]
+	s, e := res.Start.DaysUntil(p.Start), res.Start.DaysUntil(p.End)
+	return float64(overlap(s, e, w.from, w.to)) / float64(p.Days)
+}
+
+// round2 keeps the values the YAML writes with two decimals.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// genProps draws a scenario and its witness plan.
+func genProps(t *testing.T, seed uint64) *propScenario {
+	r := rand.New(rand.NewPCG(seed, 7))
+	g := &propScenario{margin: nan(), target: nan(), minROAS: nan(), budget: nan()}
+	switch k := r.IntN(5); {
+	case k < 3:
+		g.gran, g.start, g.days = "week", day0.AddDate(0, 0, r.IntN(7)), 7*(5+r.IntN(6))-r.IntN(7)
+	case k == 3:
+		g.gran, g.start, g.days = "day", day0.AddDate(0, 0, r.IntN(30)), 10+r.IntN(15)
+	default:
+		g.gran, g.start, g.days = "month", day0.AddDate(0, 0, r.IntN(28)), 80+r.IntN(60)
+	}
+	nC := 2 + r.IntN(3)
+	names := make([]string, nC)
+	for c := range nC {
+		names[c] = fmt.Sprintf("ch%d", c)
+		ch := propChannel{name: names[c], availFrom: -1, spMin: nan(), spMax: nan()}
+		beta, h := math.Round(between(r, 2e4, 2e5)), math.Round(between(r, 5e3, 3e4))
+		ch.scale = h
+		switch r.IntN(5) {
+		case 0:
+			ch.response = fmt.Sprintf("{curve: hill, beta: %.0f, half_saturation: %.0f, shape: %.3f}", beta, h, between(r, 0.6, 1))
+		case 1:
+			ch.response = fmt.Sprintf("{curve: hill, beta: %.0f, half_saturation: %.0f, shape: %.3f}", beta, h, between(r, 1.5, 3))
+		case 2:
+			ch.response = fmt.Sprintf("{curve: exponential, beta: %.0f, half_saturation: %.0f}", beta, h)
+		case 3:
+			ch.response = fmt.Sprintf("{curve: logistic, beta: %.0f, half_saturation: %.0f}", beta, h)
+		default:
+			ch.response = fmt.Sprintf("{curve: linear, roas: %.3f}", between(r, 1.2, 4))
+			ch.scale = 1e4
+		}
+		if r.IntN(2) == 0 {
+			ch.carry = between(r, 0.1, 0.7)
+		}
+		if r.IntN(10) < 3 {
+			ch.availFrom = r.IntN(g.days / 2)
+			ch.availTo = ch.availFrom + g.days/3 + r.IntN(g.days-ch.availFrom-g.days/3)
+		}
+		g.channels = append(g.channels, ch)
+	}
+	g.festivals = randomFestivals(r, g.start, g.days, r.IntN(3), names)
+	res := loadYAML(t, g.yaml(true, 1))
+	nT := len(res.Periods)
+
+	// The witness: a rate per cell, 0 or a random share of the channel's scale.
+	g.witness = make([][]float64, nC)
+	chTot := make([]float64, nC)
+	for c := range nC {
+		ch := &g.channels[c]
+		g.witness[c] = make([]float64, nT)
+		rates := make([]float64, nT)
+		minRate, maxRate, allActive := math.Inf(1), 0.0, true
+		for tt := range nT {
+			n := g.availDays(res, c, tt)
+			if n != res.Channels[c].AvailableDays[tt] {
+				t.Fatalf("channel %d period %d: %d available days, the resolver says %d", c, tt, n, res.Channels[c].AvailableDays[tt])
+			}
+			if n == 0 {
+				continue
+			}
+			if r.IntN(4) == 0 {
+				allActive = false
+				continue
+			}
+			rates[tt] = round2(ch.scale * between(r, 0.2, 1.5))
+			minRate, maxRate = math.Min(minRate, rates[tt]), math.Max(maxRate, rates[tt])
+			g.witness[c][tt] = rates[tt] * float64(n) / 7
+			chTot[c] += g.witness[c][tt]
+		}
+		if maxRate > 0 && allActive && r.IntN(10) < 3 {
+			ch.perMin = round2(minRate * between(r, 0.3, 0.95))
+		}
+		if strings.Contains(ch.response, "linear") || r.IntN(2) == 0 {
+			ch.perMax = round2(math.Max(maxRate, ch.scale) * between(r, 1.01, 1.5))
+		}
+		if maxRate > 0 && r.IntN(4) == 0 {
+			ch.minAct = round2(minRate * between(r, 0.5, 0.95))
+		}
+		if r.IntN(4) == 0 {
+			ch.spMin = round2(chTot[c] * between(r, 0.3, 0.95))
+		}
+		if r.IntN(4) == 0 {
+			ch.spMax = round2(chTot[c]*between(r, 1.01, 1.5) + 1)
+		}
+	}
+	_, tot0 := plan.Evaluate(res, g.witness)
+	X0, R0 := tot0.Spend, tot0.Revenue
+	if X0 == 0 {
+		t.Skip("empty witness")
+	}
+	for k := r.IntN(3); k > 0; k-- {
+		w := propWindow{min: nan(), max: nan()}
+		w.from = r.IntN(g.days - 3)
+		w.to = w.from + 2 + r.IntN(g.days-w.from-2)
+		s0 := 0.0
+		for c := range nC {
+			for tt := range nT {
+				s0 += g.witness[c][tt] * g.windowShare(res, w, tt)
+			}
+		}
+		if r.IntN(10) < 6 {
+			w.max = round2(s0*between(r, 1.01, 1.3) + 1)
+		}
+		if r.IntN(10) < 4 || math.IsNaN(w.max) {
+			w.min = round2(s0 * between(r, 0.5, 0.97))
+		}
+		g.windows = append(g.windows, w)
+	}
+	if r.IntN(10) < 4 {
+		gr := propGroup{min: nan(), max: nan()}
+		share := 0.0
+		for c := range nC {
+			if r.IntN(2) == 0 || (c == nC-1 && len(gr.members) == 0) {
+				gr.members = append(gr.members, c)
+				share += chTot[c] / X0
+			}
+		}
+		if r.IntN(2) == 0 {
+			gr.min = math.Floor(share*between(r, 0.5, 0.97)*1e4) / 1e4
+		}
+		if r.IntN(2) == 0 || math.IsNaN(gr.min) {
+			gr.max = math.Min(1, math.Ceil(share*between(r, 1.03, 1.3)*1e4)/1e4)
+		}
+		g.groups = append(g.groups, gr)
+	}
+	switch r.IntN(3) {
+	case 0:
+		g.objective = "revenue"
+		g.budget = round2(X0 * between(r, 1.01, 1.4))
+	case 1:
+		g.objective = "profit"
+		g.margin = math.Round(between(r, 0.3, 0.9)*1e4) / 1e4
+		g.budget = round2(X0 * between(r, 1.01, 1.4))
+	default:
+		g.objective = "spend"
+		g.target = round2(R0 * between(r, 0.5, 0.95))
+		if r.IntN(2) == 0 {
+			g.budget = round2(X0 * between(r, 1.01, 1.4))
+		}
+	}
+	if r.IntN(10) < 3 {
+		g.minROAS = math.Floor(R0/X0*between(r, 0.3, 0.9)*1e4) / 1e4
+	}
+	switch g.objective {
+	case "revenue":
+		g.witnessObj = R0
+	case "profit":
+		g.witnessObj = g.margin*R0 - X0
+	default:
+		g.witnessObj = X0
+	}
+	return g
+}
+
+// checkLimits reports every limit of model.md that spend oversteps.
+func (g *propScenario) checkLimits(res *scenarios.Resolved, spend [][]float64, budgetFactor float64) []string {
+	var bad []string
+	over := func(v, limit float64) bool { return v > limit+limitTol*math.Max(1, math.Abs(limit)) }
+	_, tot := plan.Evaluate(res, spend)
+	X := tot.Spend
+	for c, ch := range g.channels {
+		sum := 0.0
+		for tt, p := range res.Periods {
+			x := spend[c][tt]
+			n := float64(g.availDays(res, c, tt))
+			sum += x
+			switch {
+			case math.IsNaN(x) || x < -limitTol:
+				bad = append(bad, fmt.Sprintf("%s period %d: spend %g", ch.name, tt, x))
+			case n == 0 && x != 0:
+				bad = append(bad, fmt.Sprintf("%s period %d (%s): spend %g on a period without available days", ch.name, tt, p.Start, x))
+			case ch.perMin > 0 && over(ch.perMin*n/7, x):
+				bad = append(bad, fmt.Sprintf("%s period %d: spend %g below per_week.min*n/7 = %g", ch.name, tt, x, ch.perMin*n/7))
+			case ch.perMax > 0 && over(x, ch.perMax*n/7):
+				bad = append(bad, fmt.Sprintf("%s period %d: spend %g above per_week.max*n/7 = %g", ch.name, tt, x, ch.perMax*n/7))
+			case ch.minAct > 0 && x > limitTol && over(ch.minAct*n/7, x):
+				bad = append(bad, fmt.Sprintf("%s period %d: flight %g below min_active_per_week*n/7 = %g", ch.name, tt, x, ch.minAct*n/7))
+			}
+		}
+		if !math.IsNaN(ch.spMin) && over(ch.spMin, sum) {
+			bad = append(bad, fmt.Sprintf("%s: total %g below spend.min %g", ch.name, sum, ch.spMin))
+		}
+		if !math.IsNaN(ch.spMax) && over(sum, ch.spMax) {
+			bad = append(bad, fmt.Sprintf("%s: total %g above spend.max %g", ch.name, sum, ch.spMax))
+		}
+	}
+	if !math.IsNaN(g.budget) && over(X, round2(g.budget*budgetFactor)) {
+		bad = append(bad, fmt.Sprintf("total spend %g above budget.total %g", X, g.budget*budgetFactor))
+	}
+	for i, w := range g.windows {
+		s := 0.0
+		for c := range g.channels {
+			for tt := range res.Periods {
+				s += spend[c][tt] * g.windowShare(res, w, tt)
+			}
+		}
+		if !math.IsNaN(w.max) && over(s, w.max) {
+			bad = append(bad, fmt.Sprintf("budget.windows[%d]: spend inside %g above max %g", i, s, w.max))
+		}
+		if !math.IsNaN(w.min) && over(w.min, s) {
+			bad = append(bad, fmt.Sprintf("budget.windows[%d]: spend inside %g below min %g", i, s, w.min))
+		}
+	}
+	for i, gr := range g.groups {
+		s := 0.0
+		for _, c := range gr.members {
+			for _, x := range spend[c] {
+				s += x
+			}
+		}
+		if !math.IsNaN(gr.min) && s < gr.min*X-limitTol*math.Max(1, X) {
+			bad = append(bad, fmt.Sprintf("group g%d: share %g below min_share %g", i, s/X, gr.min))
+		}
+		if !math.IsNaN(gr.max) && s > gr.max*X+limitTol*math.Max(1, X) {
+			bad = append(bad, fmt.Sprintf("group g%d: share %g above max_share %g", i, s/X, gr.max))
+		}
+	}
+	if !math.IsNaN(g.minROAS) && over(g.minROAS*X, tot.Revenue) {
+		bad = append(bad, fmt.Sprintf("revenue %g below min_roas*spend = %g", tot.Revenue, g.minROAS*X))
+	}
+	if !math.IsNaN(g.target) && over(g.target, tot.Revenue) {
+		bad = append(bad, fmt.Sprintf("revenue %g below target_revenue %g", tot.Revenue, g.target))
+	}
+	return bad
+}
+
+func TestPropertiesRandomScenarios(t *testing.T) {
+	for seed := uint64(1); seed <= 14; seed++ {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			g := genProps(t, seed)
+			y := g.yaml(false, 1)
+			res := loadYAML(t, y)
+			maximise := g.objective != "spend"
+			r := solve(t, res, y)
+			t.Logf("%s, %d channels x %d periods: objective %.4f (witness %.4f), bound %.4f, gap %.2e, %s, %.2fs",
+				g.objective, len(res.Channels), len(res.Periods), r.Objective, g.witnessObj, r.Bound, r.Gap, r.Status, r.Seconds)
+
+			// (a) every limit holds.
+			for _, v := range g.checkLimits(res, r.Spend, 1) {
+				t.Errorf("limit violated: %s", v)
+			}
+			// (b) the objective is the exact forward evaluation of the plan.
+			_, tot := plan.Evaluate(res, r.Spend)
+			exact := plan.ObjectiveValue(res, tot)
+			if math.Abs(exact-r.Objective) > 1e-9*math.Max(1, math.Abs(exact)) {
+				t.Errorf("reported objective %.10g, forward model of the plan %.10g", r.Objective, exact)
+			}
+			// (d) the bound is on the right side of the objective and of
+			// the witness (a feasible plan); the gap is their distance.
+			tol := 1e-9 * math.Max(1, math.Max(math.Abs(r.Bound), math.Abs(g.witnessObj)))
+			if maximise {
+				if r.Bound < r.Objective-tol || r.Bound < g.witnessObj-tol {
+					t.Errorf("bound %.6f below the objective %.6f or the witness %.6f", r.Bound, r.Objective, g.witnessObj)
+				}
+			} else if r.Bound > r.Objective+tol || r.Bound > g.witnessObj+tol {
+				t.Errorf("bound %.6f above the objective %.6f or the witness %.6f", r.Bound, r.Objective, g.witnessObj)
+			}
+			if want := math.Abs(r.Bound-r.Objective) / math.Max(math.Abs(r.Bound), math.Abs(r.Objective)); math.Abs(r.Gap-want) > 1e-9 {
+				t.Errorf("reported gap %.3e, |bound-objective|/max = %.3e", r.Gap, want)
+			}
+			if r.Status == optimize.StatusOptimal && r.Gap > optimize.DefaultGap*(1+1e-9) {
+				t.Errorf("status optimal with gap %.3e above the target %.3e", r.Gap, optimize.DefaultGap)
+			}
+			// (c) more budget never makes the optimum worse.
+			if math.IsNaN(g.budget) {
+				return
+			}
+			y2 := g.yaml(false, 1.2)
+			res2 := loadYAML(t, y2)
+			r2 := solve(t, res2, y2)
+			for _, v := range g.checkLimits(res2, r2.Spend, 1.2) {
+				t.Errorf("budget x1.2: limit violated: %s", v)
+			}
+			slack := r2.Gap*math.Max(math.Abs(r2.Bound), math.Abs(r2.Objective)) + 1e-9*math.Max(1, math.Abs(r.Objective))
+			t.Logf("budget x1.2: objective %.4f, bound %.4f, gap %.2e", r2.Objective, r2.Bound, r2.Gap)
+			if maximise {
+				if r2.Objective < r.Objective-slack {
+					t.Errorf("budget x1.2 lowers the objective: %.6f -> %.6f (allowed gap %.3g)", r.Objective, r2.Objective, slack)
+				}
+				if r2.Bound < r.Objective-tol {
+					t.Errorf("budget x1.2: bound %.6f below the plan found with less budget %.6f", r2.Bound, r.Objective)
+				}
+			} else {
+				if r2.Objective > r.Objective+slack {
+					t.Errorf("budget x1.2 raises the spend: %.6f -> %.6f", r.Objective, r2.Objective)
+				}
+				if r2.Bound > r.Objective+tol {
+					t.Errorf("budget x1.2: bound %.6f above the plan found with less budget %.6f", r2.Bound, r.Objective)
+				}
+			}
+		})
+	}
+}
+
+func TestInfeasibleScenarios(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		yaml string
+		want []string // substrings of the error message
+	}{
+		{
+			name: "per-week floor above a window's max",
+			yaml: `
+horizon: {start: 2027-01-04, end: 2027-03-28, granularity: week}
+budget:
+  total: 100000
+  windows:
+    - {from: 2027-01-04, to: 2027-01-31, max: 3000}
+channels:
+  - name: search
+    response: {curve: exponential, beta: 50000, half_saturation: 5000}
+    per_week: {min: 1000}
+  - name: feeds
+    response: {curve: logistic, beta: 50000, half_saturation: 5000}
+`,
+			want: []string{"budget.windows[0]"},
+		},
+		{
+			name: "target above saturation",
+			yaml: `
+horizon: {start: 2027-01-04, end: 2027-01-31, granularity: week}
+objective: spend
+target_revenue: 250000
+channels:
+  - name: search
+    response: {curve: exponential, beta: 30000, half_saturation: 5000}
+  - name: feeds
+    response: {curve: hill, beta: 30000, half_saturation: 5000, shape: 1}
+`, // at most 4 weeks * 60000 = 240000
+			want: []string{"target_revenue"},
+		},
+		{
+			name: "window minimum above the channels' caps inside it",
+			yaml: `
+horizon: {start: 2027-01-04, end: 2027-03-28, granularity: week}
+budget:
+  total: 100000
+  windows:
+    - {from: 2027-02-01, to: 2027-02-28, min: 20000}
+channels:
+  - name: search
+    response: {curve: exponential, beta: 50000, half_saturation: 5000}
+    per_week: {max: 2000}
+  - name: feeds
+    response: {curve: logistic, beta: 50000, half_saturation: 5000}
+    per_week: {max: 2000}
+`, // at most 4 weeks * 4000 = 16000 inside February
+			want: []string{"budget.windows[0]"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := loadYAML(t, tc.yaml)
+			r, err := optimize.Solve(res, optimize.Options{TimeLimit: testTimeLimit})
+			var ie *optimize.InfeasibleError
+			if !errors.As(err, &ie) {
+				if err == nil {
+					_, tot := plan.Evaluate(res, r.Spend)
+					t.Fatalf("want an InfeasibleError, got a plan: objective %g, spend %g, revenue %g", r.Objective, tot.Spend, tot.Revenue)
+				}
+				t.Fatalf("want an InfeasibleError, got %T: %v", err, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("the message does not name %q:\n%v", w, err)
+				}
+			}
+			t.Logf("%v", err)
+		})
+	}
+}

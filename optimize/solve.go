@@ -1,0 +1,450 @@
+package optimize
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/peakplan/peakplan/optimize/glpk"
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Defaults of Options.
+const (
+	// DefaultGap is the relative gap between the plan's exact objective and
+	// the proven bound at which refinement stops: 0.01%, well inside the
+	// 0.05% the product promises.
+	DefaultGap = 1e-4
+	// DefaultTimeLimit bounds one optimisation.
+	DefaultTimeLimit = time.Minute
+	// mipShare is the share of the time limit one MIP search may take; the
+	// rest is left for refinement and polishing.
+	mipShare = 0.5
+	// maxRounds bounds the refinement rounds.
+	maxRounds = 60
+	// cutTol: a cell whose model revenue exceeds its curve by more than
+	// this share of the objective's scale gets a new tangent.
+	cutTol = 1e-9
+	// feasibilityTol: how far below the revenue target or ROAS floor an
+	// exact evaluation may fall, relative, before the model is tightened.
+	feasibilityTol = 1e-9
+	// zeroSpend: spends below this share of the money unit are noise of the
+	// simplex and are set to 0.
+	zeroSpend = 1e-9
+)
+
+// Options control a solve.
+type Options struct {
+	Gap       float64       // target relative gap; 0 means DefaultGap
+	TimeLimit time.Duration // 0 means DefaultTimeLimit
+	Verbose   io.Writer     // GLPK's log, when set
+	WriteLP   io.Writer     // the first model in CPLEX LP format, when set
+}
+
+// Status of a result.
+const (
+	StatusOptimal  = "optimal"  // within the target gap of the proven bound
+	StatusFeasible = "feasible" // a plan, but the time limit came first
+)
+
+// Result is an optimised plan.
+type Result struct {
+	Spend        [][]float64 // [channel][period]
+	Status       string
+	Objective    float64 // exact forward-model value of the objective
+	Bound        float64 // proven bound on the optimum
+	Gap          float64 // relative distance between Objective and Bound
+	MarginalROAS float64
+	Rounds       int
+	Seconds      float64
+	MIP          bool
+}
+
+// InfeasibleError says which limits of a scenario cannot hold together.
+type InfeasibleError struct {
+	Conflicts []string
+}
+
+func (e *InfeasibleError) Error() string {
+	if len(e.Conflicts) == 0 {
+		return "the scenario is infeasible: its limits cannot all hold together"
+	}
+	return "the scenario is infeasible: these limits cannot all hold together:\n  - " + strings.Join(e.Conflicts, "\n  - ")
+}
+
+// SolverError is a failure of the solver, or a time limit reached before any
+// plan was found.
+type SolverError struct {
+	Err error
+}
+
+func (e *SolverError) Error() string { return "solver: " + e.Err.Error() }
+func (e *SolverError) Unwrap() error { return e.Err }
+
+// Solve finds the plan that optimises the scenario's objective.
+func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
+	if opts.Gap <= 0 {
+		opts.Gap = DefaultGap
+	}
+	if opts.TimeLimit <= 0 {
+		opts.TimeLimit = DefaultTimeLimit
+	}
+	s := &solver{res: res, opts: opts, start: time.Now()}
+	return s.run()
+}
+
+type solver struct {
+	res   *scenarios.Resolved
+	opts  Options
+	start time.Time
+	md    *model // the model whose spend columns the polish uses
+	best  *Result
+}
+
+func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }
+
+func (s *solver) maximise() bool { return s.res.Objective != scenarios.MinimiseSpend }
+
+func (s *solver) run() (*Result, error) {
+	// The convex relaxation: its optimum bounds every plan, and when no
+	// channel has an S-curve or a minimum flight its refined solution is the
+	// plan itself.
+	md := newModel(s.res, false)
+	md.build()
+	s.md = md
+	if s.opts.WriteLP != nil {
+		if err := writeLP(md, s.opts.WriteLP, s.maximise()); err != nil {
+			return nil, err
+		}
+	}
+	relaxed, bound, err := s.relaxation(md)
+	if err != nil {
+		return nil, err
+	}
+	s.trace("relaxation: bound %.6g", bound)
+	if relaxed != nil && !newModel(s.res, true).hasColumns() {
+		s.best = relaxed
+	} else {
+		cg, err := s.columnGeneration()
+		if err != nil {
+			return nil, err
+		}
+		s.best = cg
+	}
+	if s.best == nil {
+		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
+	}
+	s.trace("before polish: %.8g", s.best.Objective)
+	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.start.Add(s.opts.TimeLimit))
+	s.trace("after polish: %.8g", s.best.Objective)
+	s.best.Bound = bound
+	s.best.Gap = relGap(s.best.Objective, bound, s.maximise())
+	s.best.MIP = s.md.hasColumns()
+	if s.best.Gap <= s.opts.Gap {
+		s.best.Status = StatusOptimal
+	} else {
+		s.best.Status = StatusFeasible
+	}
+	s.best.MarginalROAS = s.marginalROAS()
+	s.best.Seconds = time.Since(s.start).Seconds()
+	return s.best, nil
+}
+
+// trace logs the solver's progress when verbose.
+func (s *solver) trace(format string, args ...any) {
+	if s.opts.Verbose != nil {
+		fmt.Fprintf(s.opts.Verbose, "peakplan %6.2fs: "+format+"\n", append([]any{time.Since(s.start).Seconds()}, args...)...)
+	}
+}
+
+func writeLP(md *model, w io.Writer, maximise bool) error {
+	p, err := glpk.New()
+	if err != nil {
+		return &SolverError{Err: err}
+	}
+	defer p.Close()
+	if err := md.m.load(p, maximise); err != nil {
+		return &SolverError{Err: err}
+	}
+	if err := p.WriteLP(w); err != nil {
+		return &SolverError{Err: err}
+	}
+	return nil
+}
+
+// relaxation refines the convex model by tangent cuts until its optimum and
+// the exact value of its plan meet. It returns the best plan that is
+// feasible as it stands (nil when minimum flights make it unusable) and the
+// proven bound.
+func (s *solver) relaxation(md *model) (*Result, float64, error) {
+	p, err := glpk.New()
+	if err != nil {
+		return nil, 0, &SolverError{Err: err}
+	}
+	defer p.Close()
+	if err := md.m.load(p, s.maximise()); err != nil {
+		return nil, 0, &SolverError{Err: err}
+	}
+	bound := math.Inf(1)
+	if !s.maximise() {
+		bound = math.Inf(-1)
+	}
+	var best *Result
+	flights := hasFlights(s.res)
+	for round := 1; round <= maxRounds && s.remaining() > 0; round++ {
+		r, err := s.simplex(p)
+		if err != nil {
+			if best != nil && isTimeout(err) {
+				break
+			}
+			return nil, 0, err
+		}
+		if r.Status == glpk.NoFeasible || r.Status == glpk.Infeasible || errors.Is(r.Code, glpk.ENOPFS) {
+			return nil, 0, s.diagnose(md)
+		}
+		if r.Status == glpk.Unbounded {
+			return nil, 0, &SolverError{Err: errors.New("the model is unbounded; give the channels spend limits")}
+		}
+		if r.Status != glpk.Optimal {
+			return nil, 0, &SolverError{Err: fmt.Errorf("the simplex ended with status %v (%v)", r.Status, r.Code)}
+		}
+		vals, err := p.ColValues()
+		if err != nil {
+			return nil, 0, &SolverError{Err: err}
+		}
+		if s.maximise() {
+			bound = math.Min(bound, r.Objective*md.scale)
+		} else {
+			bound = math.Max(bound, r.Objective*md.scale)
+		}
+		spend := spendOf(md, vals)
+		_, tot := plan.Evaluate(s.res, spend)
+		if !s.exactlyFeasible(tot) {
+			// The relaxation promised revenue the curves do not give: ask for
+			// the shortfall on top, and solve again (warm).
+			s.tighten(md, p, tot)
+			continue
+		}
+		if !flights {
+			obj := plan.ObjectiveValue(s.res, tot)
+			if best == nil || s.better(obj, best.Objective) {
+				best = &Result{Spend: spend, Objective: obj, Rounds: round}
+			}
+			if relGap(best.Objective, bound, s.maximise()) <= s.opts.Gap/2 {
+				break
+			}
+		}
+		first := md.m.numRows()
+		if refineTangents(md, vals) == 0 {
+			break
+		}
+		if err := md.m.loadRows(p, first); err != nil {
+			return nil, 0, &SolverError{Err: err}
+		}
+	}
+	return best, bound, nil
+}
+
+func hasFlights(res *scenarios.Resolved) bool {
+	for c := range res.Channels {
+		for _, m := range res.Channels[c].MinActive {
+			if m > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// simplex solves the loaded LP, warm from its last basis, falling back to a
+// fresh primal simplex with presolve when the warm start fails.
+func (s *solver) simplex(p *glpk.Problem) (glpk.Result, error) {
+	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.DualPrimal, TimeLimit: max(s.remaining(), time.Millisecond), Verbose: s.opts.Verbose})
+	if err != nil {
+		return r, &SolverError{Err: err}
+	}
+	if errors.Is(r.Code, glpk.ETMLIM) {
+		return r, &SolverError{Err: errTimeLimit}
+	}
+	if r.Code != nil && r.Status != glpk.Optimal {
+		r, err = p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, Presolve: true, TimeLimit: max(s.remaining(), time.Millisecond), Verbose: s.opts.Verbose})
+		if err != nil {
+			return r, &SolverError{Err: err}
+		}
+		if errors.Is(r.Code, glpk.ETMLIM) {
+			return r, &SolverError{Err: errTimeLimit}
+		}
+	}
+	return r, nil
+}
+
+// tighten raises the revenue target and the ROAS floor rows by what the
+// exact evaluation fell short of.
+func (s *solver) tighten(md *model, p *glpk.Problem, tot plan.Totals) {
+	res := s.res
+	if res.Objective == scenarios.MinimiseSpend && md.targetRow >= 0 {
+		if short := res.TargetRevenue*(1+feasibilityTol) - tot.Revenue; short > 0 {
+			md.targetExtra += short / md.scale
+			md.m.rowLo[md.targetRow] += short / md.scale
+		}
+	}
+	if res.MinROAS > 0 && md.roasRow >= 0 {
+		if short := res.MinROAS*tot.Spend*(1+feasibilityTol) - tot.Revenue; short > 0 {
+			md.roasExtra += short / md.scale
+			md.m.rowLo[md.roasRow] += short / md.scale
+		}
+	}
+	if p != nil {
+		for _, r := range []int{md.targetRow, md.roasRow} {
+			if r >= 0 {
+				_ = p.SetRowBounds([]int{r}, []glpk.Bound{bound(md.m.rowLo[r], md.m.rowUp[r])})
+			}
+		}
+	}
+}
+
+func isTimeout(err error) bool {
+	var se *SolverError
+	return errors.As(err, &se) && errors.Is(se.Err, errTimeLimit)
+}
+
+var errTimeLimit = errors.New("the time limit was reached")
+
+// spendOf reads the spend matrix out of the column values, in money.
+func spendOf(md *model, vals []float64) [][]float64 {
+	spend := make([][]float64, md.nC)
+	for c := range spend {
+		spend[c] = make([]float64, md.nT)
+		for t := range spend[c] {
+			if j := md.x[c][t]; j >= 0 {
+				x := vals[j]
+				// Clamp simplex noise back into the column's bounds.
+				x = math.Max(x, md.m.colLo[j])
+				x = math.Min(x, md.m.colUp[j])
+				if x < zeroSpend {
+					x = 0
+				}
+				spend[c][t] = x * md.scale
+			}
+		}
+	}
+	return spend
+}
+
+func (s *solver) better(a, b float64) bool {
+	if s.maximise() {
+		return a > b
+	}
+	return a < b
+}
+
+// relGap is the relative distance from a plan's objective to the bound.
+func relGap(obj, bound float64, maximise bool) float64 {
+	d := bound - obj
+	if !maximise {
+		d = obj - bound
+	}
+	d = math.Max(d, 0)
+	den := math.Max(math.Abs(bound), math.Abs(obj))
+	if den == 0 {
+		return 0
+	}
+	return d / den
+}
+
+// refineTangents adds a tangent at the solution of every cell whose model
+// revenue exceeds its bounding function there, and reports how many.
+func refineTangents(md *model, vals []float64) int {
+	added := 0
+	for c := range md.res.Channels {
+		ch := &md.res.Channels[c]
+		if ch.Curve.Kind == scenarios.Linear || md.cg[c] {
+			continue
+		}
+		tol := cutTol * (md.weekly(c, md.amax[c][md.nT-1]+1) + 1)
+		for t := 0; t < md.nT; t++ {
+			if md.w[c][t] < 0 {
+				continue
+			}
+			a, w := vals[md.a[c][t]], vals[md.w[c][t]]
+			if w-md.weekly(c, a) <= tol {
+				continue
+			}
+			if addPoint(&md.tangents[c][t], a, ch.Curve.Half/md.scale) {
+				md.tangentRow(c, t, a)
+				added++
+			}
+		}
+	}
+	return added
+}
+
+// addPoint inserts p into the sorted points unless one is already close.
+func addPoint(pts *[]float64, p, unit float64) bool {
+	if len(*pts) >= maxPointsPerCell {
+		return false
+	}
+	for _, q := range *pts {
+		if math.Abs(q-p) <= pointMergeTol*math.Max(unit, 1e-12) {
+			return false
+		}
+	}
+	*pts = append(*pts, p)
+	sort.Float64s(*pts)
+	return true
+}
+
+// marginalROAS is the revenue that one more unit of budget would add at the
+// optimum, measured by re-optimising the plan locally (the flight pattern
+// fixed) with marginalStep more budget. For the spend objective, where the
+// budget does not bind, it is the revenue the last unit of spend brings:
+// the change in revenue over the change in spend for a slightly higher
+// target. It is 0 when more budget would not be spent.
+func (s *solver) marginalROAS() float64 {
+	res := s.res
+	_, base := plan.Evaluate(res, s.best.Spend)
+	more := *res
+	sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
+	switch res.Objective {
+	case scenarios.MinimiseSpend:
+		more.TargetRevenue = res.TargetRevenue * (1 + marginalStep)
+		spend, _ := sub.polish(s.best.Spend, math.Inf(1), time.Now().Add(marginalTime))
+		_, tot := plan.Evaluate(res, spend)
+		if tot.Spend > base.Spend && tot.Revenue > base.Revenue {
+			return (tot.Revenue - base.Revenue) / (tot.Spend - base.Spend)
+		}
+		return 0
+	default:
+		if math.IsInf(res.BudgetTotal, 1) || base.Spend < res.BudgetTotal*(1-1e-6) {
+			return 0 // the budget does not bind
+		}
+		delta := res.BudgetTotal * marginalStep
+		more.BudgetTotal = res.BudgetTotal + delta
+		spend, _ := sub.polish(s.best.Spend, s.best.Objective, time.Now().Add(marginalTime))
+		_, tot := plan.Evaluate(res, spend)
+		return math.Max(tot.Revenue-base.Revenue, 0) / delta
+	}
+}
+
+// The step and time of the marginal ROAS measurement.
+const (
+	marginalStep = 1e-3
+	marginalTime = 5 * time.Second
+)
+
+func windowName(i int) string { return "budget.windows[" + strconv.Itoa(i) + "]" }
+
+func quote(s string) string { return strconv.Quote(s) }
+
+func groupName(i int, name string, lower bool) string {
+	if lower {
+		return fmt.Sprintf("group %q min_share", name)
+	}
+	return fmt.Sprintf("group %q max_share", name)
+}

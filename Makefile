@@ -5,17 +5,16 @@ GO        ?= go
 BIN       := bin/peakplan
 OUT       := out
 EXAMPLE   := examples/skincare-2027.yaml
-ECHARTS   := charts/assets/echarts.min.js
 FUZZTIME  ?= 15s
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
-.PHONY: all build demo test unit fuzz lint deps deps-glpk deps-browser assets bench screenshot clean
+.PHONY: all build demo test unit fuzz lint deps deps-glpk deps-browser deps-npm assets bench screenshot clean
 
 all: build
 
 ## deps: install the system packages peakplan needs (GLPK; Chromium for the browser tests)
-deps: deps-glpk deps-browser
+deps: deps-glpk deps-browser deps-npm
 
 deps-glpk:
 	@scripts/need-package.sh /usr/include/glpk.h libglpk-dev
@@ -23,11 +22,12 @@ deps-glpk:
 deps-browser:
 	@scripts/need-package.sh /usr/bin/chromium chromium
 
-## assets: fetch the pinned ECharts script the HTML report inlines, checked against its sha256
-assets: $(ECHARTS)
+deps-npm:
+	@scripts/need-package.sh npm npm
 
-$(ECHARTS): charts/assets/echarts.min.js.sha256
-	@charts/assets/fetch.sh
+## assets: fetch the pinned ECharts script the HTML report inlines, checked against its sha256
+assets: deps-npm
+	@bash charts/assets/fetch.sh
 
 ## build: the peakplan binary in bin/
 build: deps-glpk assets
@@ -62,8 +62,11 @@ bench: deps-glpk
 	$(GO) test -run='^$$' -bench=. -benchmem -timeout=60m ./optimize/
 
 ## screenshot: docs/report.png from the example scenario, for the README
-screenshot: build deps-browser
-	$(GO) run ./charts/cmd/screenshot -scenario $(EXAMPLE) -o docs/report.png
+screenshot: demo deps-browser
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1400,3900 \
+	  --screenshot=docs/report.png file://$(CURDIR)/$(OUT)/report.html
 
 clean:
 	rm -rf bin $(OUT)

@@ -18,6 +18,9 @@ import (
 // renames it into place, so an interrupted run never leaves half a file.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
@@ -104,4 +107,46 @@ func writePlan(path string, doc *plan.Document) error {
 		}
 		return doc.EncodeYAML(w)
 	})
+}
+
+// loadPlanWithScenario reads a plan and the scenario it was made from: the
+// override when given, else the file the plan names relative to its own
+// directory. When the scenario is found and lines up with the plan, the
+// plan's projections are rebuilt from its spend with the forward model, so
+// nothing written in the file is trusted. A missing scenario is not an
+// error when no override was given (sc is nil then).
+func loadPlanWithScenario(planPath, override string) (*plan.Document, *plan.Positions, *loadedScenario, error) {
+	data, err := readBounded(planPath, plan.MaxFileBytes)
+	if err != nil {
+		return nil, nil, nil, invalidError(err)
+	}
+	doc, pos, err := plan.Read(bytes.NewReader(data), planPath)
+	if err != nil {
+		return nil, nil, nil, invalidError(err)
+	}
+	path := override
+	if path == "" && doc.Scenario.File != "" {
+		path = filepath.Join(filepath.Dir(planPath), filepath.FromSlash(doc.Scenario.File))
+	}
+	if path == "" {
+		return doc, pos, nil, nil
+	}
+	sc, err := loadScenario(path)
+	if err != nil {
+		if override == "" {
+			if _, statErr := os.Stat(path); statErr != nil {
+				return doc, pos, nil, nil // the plan travels without its scenario
+			}
+		}
+		return nil, nil, nil, err
+	}
+	if err := doc.Matches(sc.res); err != nil {
+		return nil, nil, nil, invalidError(fmt.Errorf("%s does not fit scenario %s: %v", planPath, path, err))
+	}
+	rebuilt := plan.Build(sc.res, doc.SpendMatrix(), doc.Scenario, doc.Solver, doc.MarginalROAS)
+	rebuilt.Sweep, rebuilt.Simulation = doc.Sweep, doc.Simulation
+	if rebuilt.Scenario.Name == "" {
+		rebuilt.Scenario.Name = sc.res.Name
+	}
+	return rebuilt, pos, sc, nil
 }

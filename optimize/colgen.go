@@ -35,6 +35,8 @@ const (
 	// cgShare is the share of the remaining time that column generation may
 	// take before the final MIP.
 	cgShare = 0.6
+	// maxRepairs bounds the re-solves after a plan missed a revenue limit.
+	maxRepairs = 20
 )
 
 type schedule struct {
@@ -336,25 +338,55 @@ func (ms *master) integerPlan() (*Result, error) {
 	if _, err := s.simplex(ms.p); err != nil {
 		return nil, err
 	}
-	mr, err := ms.p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/2, time.Second), Gap: s.opts.Gap / 4, Verbose: s.opts.Verbose})
-	if err != nil {
-		return nil, &SolverError{Err: err}
+	var mr glpk.MIPResult
+	var vals []float64
+	for attempt := 0; ; attempt++ {
+		var err error
+		mr, err = ms.p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/2, time.Second), Gap: s.opts.Gap / 4, Verbose: s.opts.Verbose})
+		if err != nil {
+			return nil, &SolverError{Err: err}
+		}
+		if mr.Status != glpk.Optimal && mr.Status != glpk.Feasible {
+			break
+		}
+		if vals, err = ms.p.MIPColValues(); err != nil {
+			return nil, &SolverError{Err: err}
+		}
+		_, tot := plan.Evaluate(s.res, ms.spendOf(vals))
+		if s.exactlyFeasible(tot) || attempt >= maxRepairs {
+			break
+		}
+		// The concave channels' tangents promised revenue the curves do
+		// not give: cut there, ask for the shortfall on top, choose again.
+		first := md.m.numRows()
+		if refineTangents(md, vals) > 0 {
+			if err := md.m.loadRows(ms.p, first); err != nil {
+				return nil, &SolverError{Err: err}
+			}
+		}
+		s.tighten(md, ms.p, tot)
 	}
 	if mr.Status != glpk.Optimal && mr.Status != glpk.Feasible {
 		return nil, &SolverError{Err: errors.New("no combination of schedules meets the limits within the time limit")}
 	}
 	s.trace("schedule MIP: %v %v objective %.8g", mr.Status, mr.Code, mr.Objective*md.scale)
-	vals, err := ms.p.MIPColValues()
-	if err != nil {
-		return nil, &SolverError{Err: err}
-	}
 	for _, j := range ms.slacks {
 		if vals[j] > elasticTol {
 			return nil, s.diagnose(newBuiltModel(s.res))
 		}
 	}
-	spend := spendOf(md, vals)
-	// Schedule channels take their chosen schedule exactly.
+	spend := ms.spendOf(vals)
+	_, tot := plan.Evaluate(s.res, spend)
+	if !s.exactlyFeasible(tot) {
+		return nil, &SolverError{Err: errors.New("no plan meeting the revenue target or ROAS floor exactly was found")}
+	}
+	return &Result{Spend: spend, Objective: plan.ObjectiveValue(s.res, tot)}, nil
+}
+
+// spendOf reads the plan out of the master's values: schedule channels take
+// their chosen schedule exactly.
+func (ms *master) spendOf(vals []float64) [][]float64 {
+	spend := spendOf(ms.md, vals)
 	for c := range ms.sched {
 		for _, sc := range ms.sched[c] {
 			if vals[sc.col] > 0.5 {
@@ -362,8 +394,7 @@ func (ms *master) integerPlan() (*Result, error) {
 			}
 		}
 	}
-	_, tot := plan.Evaluate(s.res, spend)
-	return &Result{Spend: spend, Objective: plan.ObjectiveValue(s.res, tot)}, nil
+	return spend
 }
 
 func newBuiltModel(res *scenarios.Resolved) *model {

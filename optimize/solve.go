@@ -403,28 +403,42 @@ func addPoint(pts *[]float64, p, unit float64) bool {
 // marginalROAS is the revenue that one more unit of budget would add at the
 // optimum, measured by re-optimising the plan locally (the flight pattern
 // fixed) with marginalStep more budget. For the spend objective, where the
-// budget does not bind, it is the revenue the last unit of spend brings:
-// the change in revenue over the change in spend for a slightly higher
-// target. It is 0 when more budget would not be spent.
+// budget does not bind, it is the revenue the last unit of spend brings. It
+// is 0 when more budget would not be spent.
 func (s *solver) marginalROAS() float64 {
 	res := s.res
 	_, base := plan.Evaluate(res, s.best.Spend)
-	more := *res
-	sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
 	switch res.Objective {
 	case scenarios.MinimiseSpend:
-		more.TargetRevenue = res.TargetRevenue * (1 + marginalStep)
-		spend, _ := sub.polish(s.best.Spend, math.Inf(1), time.Now().Add(marginalTime))
-		_, tot := plan.Evaluate(res, spend)
-		if tot.Spend > base.Spend && tot.Revenue > base.Revenue {
-			return (tot.Revenue - base.Revenue) / (tot.Spend - base.Spend)
+		// At the optimum every cell strictly inside its limits returns the
+		// same revenue per unit of spend at the margin; average it over
+		// those cells, weighted by spend.
+		g := gradient(res, s.best.Spend)
+		var num, den float64
+		for c := range res.Channels {
+			for t, x := range s.best.Spend[c] {
+				j := s.md.x[c][t]
+				if j < 0 || x <= 0 {
+					continue
+				}
+				lo, up := s.md.m.colLo[j]*s.md.scale, s.md.m.colUp[j]*s.md.scale
+				if x > lo*(1+1e-6)+1e-9 && x < up*(1-1e-6) {
+					num += g[c][t] * x
+					den += x
+				}
+			}
 		}
-		return 0
+		if den == 0 {
+			return 0
+		}
+		return num / den
 	default:
 		if math.IsInf(res.BudgetTotal, 1) || base.Spend < res.BudgetTotal*(1-1e-6) {
 			return 0 // the budget does not bind
 		}
-		delta := res.BudgetTotal * marginalStep
+		more := *res
+		sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
+		delta := math.Max(res.BudgetTotal*marginalStep, s.md.scale*1e-3)
 		more.BudgetTotal = res.BudgetTotal + delta
 		spend, _ := sub.polish(s.best.Spend, s.best.Objective, time.Now().Add(marginalTime))
 		_, tot := plan.Evaluate(res, spend)

@@ -3,6 +3,7 @@ package optimize
 import (
 	"errors"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/peakplan/peakplan/optimize/glpk"
@@ -57,7 +58,6 @@ type master struct {
 func (s *solver) columnGeneration() (*Result, error) {
 	md := newModel(s.res, true)
 	md.build()
-	s.md = md
 	p, err := glpk.New()
 	if err != nil {
 		return nil, &SolverError{Err: err}
@@ -220,7 +220,20 @@ func bestReturn(ch *scenarios.ChannelPlan) float64 {
 	return s
 }
 
-// add puts a schedule into the master as a column.
+// spendCost is the objective coefficient of a unit of spend.
+func (md *model) spendCost() float64 {
+	switch md.res.Objective {
+	case scenarios.MaximiseProfit:
+		return -1
+	case scenarios.MinimiseSpend:
+		return 1
+	}
+	return 0
+}
+
+// add puts a schedule into the master as a column: its revenue in the
+// objective and the revenue rows, its spend in every shared row its cells
+// enter, and 1 in the channel's convexity row.
 func (ms *master) add(c int, spend []float64) error {
 	md, res := ms.md, ms.s.res
 	for _, old := range ms.sched[c] {
@@ -229,24 +242,32 @@ func (ms *master) add(c int, spend []float64) error {
 		}
 	}
 	rev := scheduleRevenue(res, c, spend)
-	obj := md.objWeight() * rev / md.scale
+	total := 0.0
+	entries := map[int]float64{md.convRow[c]: 1}
+	for t, x := range spend {
+		total += x
+		for _, rc := range md.cellRows[c][t] {
+			entries[rc.row] += rc.coef * x / md.scale
+		}
+	}
+	for _, r := range []int{md.targetRow, md.roasRow} {
+		if r >= 0 {
+			entries[r] += rev / md.scale
+		}
+	}
+	obj := (md.objWeight()*rev + md.spendCost()*total) / md.scale
 	j, err := ms.p.AddCols(1, glpk.Cols{Bounds: []glpk.Bound{glpk.Lower(0)}, Obj: []float64{obj}})
 	if err != nil {
 		return &SolverError{Err: err}
 	}
-	rows := []int{md.convRow[c]}
-	vals := []float64{1}
-	for t, x := range spend {
-		if x != 0 && md.linkRow[c][t] >= 0 {
-			rows = append(rows, md.linkRow[c][t])
-			vals = append(vals, -x/md.scale)
-		}
+	rows := make([]int, 0, len(entries))
+	for r := range entries {
+		rows = append(rows, r)
 	}
-	for _, r := range []int{md.targetRow, md.roasRow} {
-		if r >= 0 && rev != 0 {
-			rows = append(rows, r)
-			vals = append(vals, rev/md.scale)
-		}
+	sort.Ints(rows) // deterministic column order
+	vals := make([]float64, len(rows))
+	for i, r := range rows {
+		vals[i] = entries[r]
 	}
 	if err := ms.p.SetCol(j, rows, vals); err != nil {
 		return &SolverError{Err: err}
@@ -282,16 +303,19 @@ func (ms *master) price(duals []float64, objScale float64) (int, error) {
 	nT := len(res.Periods)
 	revW := make([]float64, nT)
 	price := make([]float64, nT)
+	cost := md.spendCost()
 	for c := range res.Channels {
 		if !md.cg[c] {
 			continue
 		}
+		// d*scale = alpha*R + sum_t price_t x_t - scale*dual(convexity)
 		for t := 0; t < nT; t++ {
 			revW[t] = sigma * alpha * md.rho[c][t]
-			price[t] = 0
-			if r := md.linkRow[c][t]; r >= 0 {
-				price[t] = sigma * duals[r]
+			p := cost
+			for _, rc := range md.cellRows[c][t] {
+				p -= duals[rc.row] * rc.coef
 			}
+			price[t] = sigma * p
 		}
 		sp := ms.pricers[c].schedule(revW, price)
 		if sp == nil {
@@ -301,9 +325,7 @@ func (ms *master) price(duals []float64, objScale float64) (int, error) {
 		rev := scheduleRevenue(res, c, sp)
 		d := alpha * rev
 		for t, x := range sp {
-			if r := md.linkRow[c][t]; r >= 0 {
-				d += duals[r] * x
-			}
+			d += sigma * price[t] * x
 		}
 		d = d/md.scale - duals[md.convRow[c]]
 		if sigma*d > reducedTol*objScale {

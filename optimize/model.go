@@ -51,8 +51,8 @@ type model struct {
 	rho      [][]float64 // revenue per unit of weekly revenue: d/7 * u
 	tangents [][][]float64
 
-	linkRow [][]int // cg: x_{c,t} - sum_k X^k_t lambda_k = 0
-	convRow []int   // cg: sum_k lambda_k = 1
+	cellRows [][][]rowCoef // cg: the shared rows a cell's spend enters
+	convRow  []int         // cg: sum_k lambda_k = 1
 
 	budgetRow, targetRow, roasRow int
 	targetExtra, roasExtra        float64 // tightening after a shortfall, scaled
@@ -219,15 +219,18 @@ func (md *model) build() {
 	md.x = grid(md.nC, md.nT)
 	md.a = grid(md.nC, md.nT)
 	md.w = grid(md.nC, md.nT)
-	md.linkRow = grid(md.nC, md.nT)
 	md.convRow = make([]int, md.nC)
 	wt := md.objWeight()
 	for c := range res.Channels {
 		ch := &res.Channels[c]
 		md.convRow[c] = -1
+		if md.cg[c] {
+			md.convRow[c] = m.row(1, 1, "", nil, nil)
+			continue
+		}
 		first := -1
 		for t := range res.Periods {
-			if ch.AvailableDays[t] == 0 || md.upper[c][t] <= 0 {
+			if !md.cellOpen(c, t) {
 				continue
 			}
 			if first < 0 {
@@ -243,13 +246,6 @@ func (md *model) build() {
 			up := md.upper[c][t]
 			lo := math.Min(ch.Lower[t]/md.scale, up)
 			md.x[c][t] = m.col(lo, up, obj, glpk.Continuous)
-			if md.cg[c] {
-				md.linkRow[c][t] = m.row(0, 0, "", []int{md.x[c][t]}, []float64{1})
-			}
-		}
-		if md.cg[c] {
-			md.convRow[c] = m.row(1, 1, "", nil, nil)
-			continue
 		}
 		if first < 0 {
 			continue
@@ -330,39 +326,46 @@ func (md *model) revenueTerms() ([]int, []float64) {
 // aggregateRows adds the limits over many cells: budget, windows, channel
 // totals, groups, the revenue target and the ROAS floor. Each is named after
 // the scenario field it comes from, for the infeasibility report. Revenue
-// (scaled) is rConst + sum rVal[i]*col[rInd[i]].
+// (scaled) is rConst + sum rVal[i]*col[rInd[i]]. Cells of schedule channels
+// have no spend column: their coefficients are kept in cellRows, and each
+// schedule column carries them (colgen.go).
 func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
-	res, m := md.res, md.m
+	res := md.res
 	inf := math.Inf(1)
-	all, ones := md.spendTerms(nil, nil)
-	if !math.IsInf(res.BudgetTotal, 1) {
-		md.budgetRow = m.row(math.Inf(-1), res.BudgetTotal/md.scale, "budget.total", all, ones)
+	md.cellRows = make([][][]rowCoef, md.nC)
+	for c := range md.cellRows {
+		md.cellRows[c] = make([][]rowCoef, md.nT)
 	}
-	for i, w := range res.Windows {
-		var ind []int
-		var val []float64
+	all := func(coef func(c, t int) float64) *rowAcc {
+		acc := &rowAcc{}
 		for c := range res.Channels {
 			for t := 0; t < md.nT; t++ {
-				if md.x[c][t] >= 0 && w.Share[t] > 0 {
-					ind = append(ind, md.x[c][t])
-					val = append(val, w.Share[t])
+				if v := coef(c, t); v != 0 {
+					md.term(acc, c, t, v)
 				}
 			}
 		}
+		return acc
+	}
+	one := func(c, t int) float64 { return 1 }
+	if !math.IsInf(res.BudgetTotal, 1) {
+		md.budgetRow = md.addRow(math.Inf(-1), res.BudgetTotal/md.scale, "budget.total", all(one))
+	}
+	for i, w := range res.Windows {
 		lo := w.Min / md.scale
 		if lo == 0 {
 			lo = math.Inf(-1)
 		}
-		m.row(lo, w.Max/md.scale, windowName(i), ind, val)
+		md.addRow(lo, w.Max/md.scale, windowName(i), all(func(c, t int) float64 { return w.Share[t] }))
 	}
 	for c, ch := range res.Channels {
 		if ch.SpendMin > 0 || !math.IsInf(ch.SpendMax, 1) {
-			ind, val := md.spendTerms([]int{c}, nil)
 			lo := ch.SpendMin / md.scale
 			if lo == 0 {
 				lo = math.Inf(-1)
 			}
-			m.row(lo, ch.SpendMax/md.scale, "channel "+quote(ch.Name)+" spend", ind, val)
+			md.addRow(lo, ch.SpendMax/md.scale, "channel "+quote(ch.Name)+" spend",
+				all(func(c2, t int) float64 { return b2f(c2 == c) }))
 		}
 	}
 	for gi, g := range res.Groups {
@@ -371,68 +374,74 @@ func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
 		for _, c := range g.Channels {
 			member[c] = true
 		}
-		for _, lim := range []struct {
-			share float64
-			lower bool
-		}{{g.MinShare, true}, {g.MaxShare, false}} {
-			if (lim.lower && lim.share <= 0) || (!lim.lower && lim.share >= 1) {
-				continue
-			}
-			var ind []int
-			var val []float64
-			for c := range res.Channels {
-				coef := -lim.share
-				if member[c] {
-					coef += 1
-				}
-				for t := 0; t < md.nT; t++ {
-					if md.x[c][t] >= 0 {
-						ind = append(ind, md.x[c][t])
-						val = append(val, coef)
-					}
-				}
-			}
-			name := groupName(gi, g.Name, lim.lower)
-			if lim.lower {
-				m.row(0, inf, name, ind, val)
-			} else {
-				m.row(math.Inf(-1), 0, name, ind, val)
-			}
+		if g.MinShare > 0 {
+			md.addRow(0, inf, groupName(gi, g.Name, true),
+				all(func(c, t int) float64 { return b2f(member[c]) - g.MinShare }))
+		}
+		if g.MaxShare < 1 {
+			md.addRow(math.Inf(-1), 0, groupName(gi, g.Name, false),
+				all(func(c, t int) float64 { return b2f(member[c]) - g.MaxShare }))
 		}
 	}
 	if res.Objective == scenarios.MinimiseSpend {
-		md.targetRow = m.row(res.TargetRevenue/md.scale+md.targetExtra-rConst, inf, "target_revenue", rInd, rVal)
+		acc := &rowAcc{ind: rInd, val: rVal}
+		md.targetRow = md.addRow(res.TargetRevenue/md.scale+md.targetExtra-rConst, inf, "target_revenue", acc)
 	}
 	if res.MinROAS > 0 {
-		ind := append([]int(nil), rInd...)
-		val := append([]float64(nil), rVal...)
-		for i, j := range all {
-			ind = append(ind, j)
-			val = append(val, -res.MinROAS*ones[i])
-		}
-		md.roasRow = m.row(md.roasExtra-rConst, inf, "min_roas", ind, val)
+		acc := all(func(c, t int) float64 { return -res.MinROAS })
+		acc.ind = append(acc.ind, rInd...)
+		acc.val = append(acc.val, rVal...)
+		md.roasRow = md.addRow(md.roasExtra-rConst, inf, "min_roas", acc)
 	}
 }
 
-// spendTerms returns the spend columns of the given channels (all when nil)
-// with coefficient 1.
-func (md *model) spendTerms(channels []int, _ []float64) ([]int, []float64) {
-	if channels == nil {
-		for c := range md.res.Channels {
-			channels = append(channels, c)
-		}
+// rowCoef is a schedule channel cell's coefficient in a shared row.
+type rowCoef struct {
+	row  int
+	coef float64
+}
+
+// rowAcc gathers a row's terms.
+type rowAcc struct {
+	ind   []int
+	val   []float64
+	cells []cellCoef
+}
+
+type cellCoef struct {
+	c, t int
+	coef float64
+}
+
+// term adds coef*x[c,t] to a row: on the spend column, or for a schedule
+// channel into the cell's list of rows.
+func (md *model) term(acc *rowAcc, c, t int, coef float64) {
+	if j := md.x[c][t]; j >= 0 {
+		acc.ind = append(acc.ind, j)
+		acc.val = append(acc.val, coef)
+	} else if md.cg[c] && md.cellOpen(c, t) {
+		acc.cells = append(acc.cells, cellCoef{c: c, t: t, coef: coef})
 	}
-	var ind []int
-	var val []float64
-	for _, c := range channels {
-		for t := 0; t < md.nT; t++ {
-			if md.x[c][t] >= 0 {
-				ind = append(ind, md.x[c][t])
-				val = append(val, 1)
-			}
-		}
+}
+
+func (md *model) addRow(lo, up float64, name string, acc *rowAcc) int {
+	r := md.m.row(lo, up, name, acc.ind, acc.val)
+	for _, cc := range acc.cells {
+		md.cellRows[cc.c][cc.t] = append(md.cellRows[cc.c][cc.t], rowCoef{row: r, coef: cc.coef})
 	}
-	return ind, val
+	return r
+}
+
+// cellOpen reports whether channel c may spend in period t.
+func (md *model) cellOpen(c, t int) bool {
+	return md.res.Channels[c].AvailableDays[t] > 0 && md.upper[c][t] > 0
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func grid(nC, nT int) [][]int {

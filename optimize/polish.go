@@ -99,7 +99,8 @@ func (s *solver) exactlyFeasible(tot plan.Totals) bool {
 func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64, bool) {
 	res := s.res
 	base := s.md
-	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1}
+	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
+		cg: make([]bool, base.nC), upper: base.upper}
 	md.m = newLP()
 	md.x = grid(md.nC, md.nT)
 	g := gradient(res, spend)
@@ -157,8 +158,6 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 			rConst -= g[c][t] * x
 		}
 	}
-	md.targetExtra = base.targetExtra
-	md.roasExtra = base.roasExtra
 	md.aggregateRows(rInd, rVal, rConst)
 	p, err := glpk.New()
 	if err != nil {
@@ -176,7 +175,6 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 	if err != nil {
 		return nil, false
 	}
-	md.upper = base.upper
 	md.m.colLo, md.m.colUp = md.m.colLo[:len(vals)], md.m.colUp[:len(vals)]
 	return spendOf(md, vals), true
 }

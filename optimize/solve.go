@@ -136,6 +136,7 @@ func (s *solver) run() (*Result, error) {
 			return nil, err
 		}
 		s.best = cg
+		s.md = md // polish moves every cell's spend
 	}
 	if s.best == nil {
 		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
@@ -218,10 +219,9 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 		if err != nil {
 			return nil, 0, &SolverError{Err: err}
 		}
-		if s.maximise() {
-			bound = math.Min(bound, r.Objective*md.scale)
-		} else {
-			bound = math.Max(bound, r.Objective*md.scale)
+		if md.targetExtra == 0 && md.roasExtra == 0 {
+			// Only the untightened model is a relaxation.
+			bound = s.tighter(bound, r.Objective*md.scale)
 		}
 		spend := spendOf(md, vals)
 		_, tot := plan.Evaluate(s.res, spend)
@@ -248,7 +248,45 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 			return nil, 0, &SolverError{Err: err}
 		}
 	}
+	if md.targetExtra != 0 || md.roasExtra != 0 {
+		// The plan needed a tightened model; the bound comes from the
+		// untightened one with every cut found since.
+		if b, ok := s.untightenedBound(md, p); ok {
+			bound = s.tighter(bound, b)
+		}
+	}
 	return best, bound, nil
+}
+
+// tighter returns the better of two bounds: the smaller when maximising.
+func (s *solver) tighter(a, b float64) float64 {
+	if s.maximise() {
+		return math.Min(a, b)
+	}
+	return math.Max(a, b)
+}
+
+// untightenedBound re-solves the relaxation with the revenue target and ROAS
+// floor at their scenario values, keeping the cuts, and returns its optimum.
+func (s *solver) untightenedBound(md *model, p *glpk.Problem) (float64, bool) {
+	for _, r := range []struct {
+		row   int
+		extra *float64
+	}{{md.targetRow, &md.targetExtra}, {md.roasRow, &md.roasExtra}} {
+		if r.row < 0 || *r.extra == 0 {
+			continue
+		}
+		md.m.rowLo[r.row] -= *r.extra
+		*r.extra = 0
+		if err := p.SetRowBounds([]int{r.row}, []glpk.Bound{bound(md.m.rowLo[r.row], md.m.rowUp[r.row])}); err != nil {
+			return 0, false
+		}
+	}
+	res, err := s.simplex(p)
+	if err != nil || res.Status != glpk.Optimal {
+		return 0, false
+	}
+	return res.Objective * md.scale, true
 }
 
 func hasFlights(res *scenarios.Resolved) bool {

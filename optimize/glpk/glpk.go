@@ -33,8 +33,11 @@ package glpk
 
 /*
 #cgo LDFLAGS: -lglpk
+#include <stdio.h>
 #include <stdlib.h>
 #include "wrap.h"
+
+static void gw_flush_stdout(void) { fflush(stdout); }
 */
 import "C"
 
@@ -221,3 +224,7 @@ func lastOutput() string {
 	p := C.gw_output(&n)
 	return C.GoStringN(p, n)
 }
+
+// flushCStdout flushes C's stdout buffer, so a test can see whether GLPK
+// wrote anything there.
+func flushCStdout() { C.gw_flush_stdout() }

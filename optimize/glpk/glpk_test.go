@@ -494,3 +494,19 @@ func TestCloseWithoutUse(t *testing.T) {
 		p.Close()
 	}
 }
+
+func TestSimplexIterLimit(t *testing.T) {
+	p := newProblem(t)
+	randomCovering(t, p, 3, 300, 150)
+	res, err := p.Simplex(SimplexOptions{IterLimit: 5})
+	must(t, err)
+	if res.Code != EITLIM || res.Status == Optimal || res.Iterations != 5 {
+		t.Errorf("code %v status %v iterations %d, want EITLIM after 5", res.Code, res.Status, res.Iterations)
+	}
+	// Continuing from where it stopped finishes the job.
+	res, err = p.Simplex(SimplexOptions{})
+	must(t, err)
+	if res.Code != nil || res.Status != Optimal {
+		t.Errorf("continued: code %v status %v", res.Code, res.Status)
+	}
+}

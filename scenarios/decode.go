@@ -12,7 +12,7 @@ func sortStrings(s []string) { sort.Strings(s) }
 // and wrong types. Ranges and cross-field rules are checked later.
 func decodeScenario(root *yaml.Node, e *errs) *Scenario {
 	r := &reader{errs: e}
-	s := &Scenario{File: e.file}
+	s := &Scenario{File: e.file, pos: posOf(resolveAlias(root))}
 	hasHorizon := false
 	ok := r.fields(root, "the scenario", map[string]func(*yaml.Node){
 		"version":        func(n *yaml.Node) { s.Version = r.integer(n, "version") },
@@ -28,6 +28,7 @@ func decodeScenario(root *yaml.Node, e *errs) *Scenario {
 			r.list(n, "festivals", func(_ int, n *yaml.Node) { s.Festivals = append(s.Festivals, r.festival(n)) })
 		},
 		"channels": func(n *yaml.Node) {
+			s.channelsPos = posOf(n)
 			r.list(n, "channels", func(_ int, n *yaml.Node) { s.Channels = append(s.Channels, r.channel(n)) })
 		},
 		"groups": func(n *yaml.Node) {
@@ -39,7 +40,7 @@ func decodeScenario(root *yaml.Node, e *errs) *Scenario {
 		return nil
 	}
 	if !hasHorizon {
-		r.add(posOf(root), "the scenario has no horizon: add horizon with start and end dates")
+		r.add(s.rootPos(), "the scenario has no horizon: add horizon with start and end dates")
 	}
 	return s
 }
@@ -85,7 +86,7 @@ func (r *reader) festival(n *yaml.Node) Festival {
 		"cost_index": func(n *yaml.Node) { f.CostIndex = r.number(n, "cost_index") },
 		"channels": func(n *yaml.Node) {
 			if n.Kind != yaml.MappingNode {
-				r.add(posOf(n), "a festival's channels must map channel names to {uplift, cost_index}, got %s", kindName(n))
+				r.addBroken(posOf(n), "a festival's channels must map channel names to {uplift, cost_index}, got %s", kindName(n))
 				return
 			}
 			for i := 0; i+1 < len(n.Content); i += 2 {

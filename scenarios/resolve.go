@@ -16,10 +16,17 @@ import (
 // Limits on what a scenario may ask for, so that an untrusted file cannot
 // make the tool plan for centuries or thousands of channels.
 const (
-	MaxHorizonDays  = 3660 // ten years
-	MaxChannels     = 500
-	MaxFestivals    = 1000
-	MaxNameRunes    = 64 // channel and group names, as scenario.md says
+	MaxHorizonDays = 3660 // ten years
+	MaxChannels    = 500
+	MaxFestivals   = 1000
+	// MaxFestivalDays bounds the days of all festival windows together (a
+	// day covered by two festivals counts twice). Thirteen presets over ten
+	// years come to about 3,000.
+	MaxFestivalDays = 40000
+	MaxGroups       = 200
+	MaxPoints       = 100  // calibration points of one channel
+	MaxTotalPoints  = 2000 // calibration points of all channels together
+	MaxNameRunes    = 64   // channel and group names, as scenario.md says
 	MaxTitleRunes   = 200
 	MaxSamples      = 1000000
 	maxCV           = 10 // a coefficient of variation above this is a typo
@@ -78,9 +85,10 @@ func (s *Scenario) Resolve() (*Resolved, error) {
 
 type validator struct {
 	*errs
-	s       *Scenario
-	res     *Resolved
-	channel map[string]int
+	s           *Scenario
+	res         *Resolved
+	channel     map[string]int
+	totalPoints int // calibration points fitted so far
 }
 
 func (v *validator) resolve() *Resolved {
@@ -89,7 +97,7 @@ func (v *validator) resolve() *Resolved {
 	v.res = res
 
 	if s.Version.Set && s.Version.V != 1 {
-		v.add(s.Version.Pos, "version %v is not supported; this peakplan reads version 1", s.Version.V)
+		v.add(s.Version.Pos, "version %s is not supported; this peakplan reads version 1", num(s.Version.V))
 	}
 	res.Name = strings.TrimSuffix(filepath.Base(s.File), filepath.Ext(s.File))
 	if s.Name.Set {
@@ -218,44 +226,47 @@ func (v *validator) objective() {
 	}
 	if s.Margin.Set {
 		if s.Margin.V <= 0 || s.Margin.V > 1 {
-			v.add(s.Margin.Pos, "margin %v must lie in (0, 1]: it is the gross margin on incremental revenue (0.35 = 35%%)", s.Margin.V)
+			v.add(s.Margin.Pos, "margin %s must lie in (0, 1]: it is the gross margin on incremental revenue (0.35 = 35%%)", num(s.Margin.V))
 		} else {
 			res.Margin = s.Margin.V
 		}
 	}
 	if s.TargetRevenue.Set {
 		if s.TargetRevenue.V <= 0 {
-			v.add(s.TargetRevenue.Pos, "target_revenue must be positive, got %v", s.TargetRevenue.V)
+			v.add(s.TargetRevenue.Pos, "target_revenue must be positive, got %s", num(s.TargetRevenue.V))
 		} else {
 			res.TargetRevenue = s.TargetRevenue.V
 		}
 	}
 	if s.MinROAS.Set {
 		if s.MinROAS.V <= 0 {
-			v.add(s.MinROAS.Pos, "min_roas must be positive, got %v", s.MinROAS.V)
+			v.add(s.MinROAS.Pos, "min_roas must be positive, got %s", num(s.MinROAS.V))
 		} else {
 			res.MinROAS = s.MinROAS.V
 		}
 	}
 	if s.Budget.Total.Set {
 		if s.Budget.Total.V < 0 {
-			v.add(s.Budget.Total.Pos, "budget.total must not be negative, got %v", s.Budget.Total.V)
+			v.add(s.Budget.Total.Pos, "budget.total must not be negative, got %s", num(s.Budget.Total.V))
 		} else {
 			res.BudgetTotal = s.Budget.Total.V
 		}
 	}
+	// A field given with a value of the wrong type was reported already;
+	// "needs" is only said of fields that are missing.
+	given := func(n Num) bool { return n.Set || n.Pos.Line > 0 }
 	objPos := s.Objective.Pos
 	if !s.Objective.Set {
-		objPos = Pos{Line: 1, Col: 1}
+		objPos = s.rootPos()
 	}
 	switch res.Objective {
 	case MaximiseProfit:
-		if !s.Margin.Set {
+		if !given(s.Margin) {
 			v.add(objPos, "objective profit needs a margin (the gross margin on incremental revenue, e.g. margin: 0.35)")
 		}
 		fallthrough
 	case MaximiseRevenue:
-		if !s.Budget.Total.Set {
+		if !given(s.Budget.Total) {
 			pos := s.Budget.Pos
 			if pos.Line == 0 {
 				pos = objPos
@@ -263,7 +274,7 @@ func (v *validator) objective() {
 			v.add(pos, "objective %s needs budget.total, the most the plan may spend", res.Objective)
 		}
 	case MinimiseSpend:
-		if !s.TargetRevenue.Set {
+		if !given(s.TargetRevenue) {
 			v.add(objPos, "objective spend needs target_revenue, the incremental revenue the plan must reach")
 		}
 	}
@@ -273,7 +284,11 @@ func (v *validator) channels() {
 	s, res := v.s, v.res
 	v.channel = make(map[string]int)
 	if len(s.Channels) == 0 {
-		v.add(Pos{Line: 1, Col: 1}, "the scenario has no channels: add at least one under channels")
+		pos := s.channelsPos
+		if pos.Line == 0 {
+			pos = s.rootPos()
+		}
+		v.add(pos, "the scenario has no channels: add at least one under channels")
 		return
 	}
 	if len(s.Channels) > MaxChannels {
@@ -287,7 +302,10 @@ func (v *validator) channels() {
 			if c.Name.Pos.Line == 0 {
 				v.add(c.Pos, "a channel needs a name")
 			}
-		} else if v.checkName(c.Name, "the channel name", MaxNameRunes) {
+		} else {
+			// A name that breaks a rule still names the channel, so that
+			// groups and overrides naming it raise no second error.
+			v.checkName(c.Name, "the channel name", MaxNameRunes)
 			if prev, dup := v.channel[c.Name.V]; dup {
 				v.add(c.Name.Pos, "channel %q is named twice (first at line %d)", c.Name.V, s.Channels[prev].Name.Pos.Line)
 			} else {
@@ -300,7 +318,7 @@ func (v *validator) channels() {
 		cp.Curve, cp.Fit = v.response(c)
 		if c.Response.BetaCV.Set {
 			if c.Response.BetaCV.V < 0 || c.Response.BetaCV.V > maxCV {
-				v.add(c.Response.BetaCV.Pos, "beta_cv must lie in [0, %d], got %v", maxCV, c.Response.BetaCV.V)
+				v.add(c.Response.BetaCV.Pos, "beta_cv must lie in [0, %d], got %s", maxCV, num(c.Response.BetaCV.V))
 			}
 			cp.BetaCV = c.Response.BetaCV.V
 		} else {
@@ -308,7 +326,7 @@ func (v *validator) channels() {
 		}
 		if c.Carryover.Set {
 			if c.Carryover.V < 0 || c.Carryover.V >= 1 {
-				v.add(c.Carryover.Pos, "carryover %v must lie in [0, 1): it is the share of exposure kept from one week to the next", c.Carryover.V)
+				v.add(c.Carryover.Pos, "carryover %s must lie in [0, 1): it is the share of exposure kept from one week to the next", num(c.Carryover.V))
 			}
 			cp.Carryover = c.Carryover.V
 		}
@@ -322,9 +340,9 @@ func (v *validator) channels() {
 		}
 		if c.MinActivePerWeek.Set {
 			if c.MinActivePerWeek.V < 0 {
-				v.add(c.MinActivePerWeek.Pos, "min_active_per_week must not be negative, got %v", c.MinActivePerWeek.V)
+				v.add(c.MinActivePerWeek.Pos, "min_active_per_week must not be negative, got %s", num(c.MinActivePerWeek.V))
 			} else if c.PerWeek.Max.Set && c.MinActivePerWeek.V > c.PerWeek.Max.V {
-				v.add(c.MinActivePerWeek.Pos, "min_active_per_week %v is above per_week.max %v, so the channel could never run", c.MinActivePerWeek.V, c.PerWeek.Max.V)
+				v.add(c.MinActivePerWeek.Pos, "min_active_per_week %s is above per_week.max %s, so the channel could never run", num(c.MinActivePerWeek.V), num(c.PerWeek.Max.V))
 			}
 		}
 		if cp.Curve.Kind == Linear && !c.PerWeek.Max.Set && !c.Spend.Max.Set {
@@ -337,13 +355,13 @@ func (v *validator) channels() {
 // rangeCheck checks an optional min/max pair of money.
 func (v *validator) rangeCheck(g Range, what string) {
 	if g.Min.Set && g.Min.V < 0 {
-		v.add(g.Min.Pos, "%s.min must not be negative, got %v", what, g.Min.V)
+		v.add(g.Min.Pos, "%s.min must not be negative, got %s", what, num(g.Min.V))
 	}
 	if g.Max.Set && g.Max.V < 0 {
-		v.add(g.Max.Pos, "%s.max must not be negative, got %v", what, g.Max.V)
+		v.add(g.Max.Pos, "%s.max must not be negative, got %s", what, num(g.Max.V))
 	}
 	if g.Min.Set && g.Max.Set && g.Min.V > g.Max.V {
-		v.add(g.Min.Pos, "%s.min %v is above %s.max %v", what, g.Min.V, what, g.Max.V)
+		v.add(g.Min.Pos, "%s.min %s is above %s.max %s", what, num(g.Min.V), what, num(g.Max.V))
 	}
 }
 
@@ -359,18 +377,18 @@ func (v *validator) response(c *Channel) (Curve, *Fit) {
 	cv := Curve{Kind: kind}
 	forbid := func(n Num, field, why string) {
 		if n.Set {
-			v.add(n.Pos, "%s does not apply to a %s curve (%s)", field, kind, why)
+			v.add(n.Pos, "%s does not apply to %s curve (%s)", field, aCurve(kind), why)
 		}
 	}
 	positive := func(n Num, field string) float64 {
 		if !n.Set {
 			if n.Pos.Line == 0 { // given but invalid was reported already
-				v.add(p.Pos, "a %s curve needs %s", kind, field)
+				v.add(p.Pos, "%s curve needs %s", aCurve(kind), field)
 			}
 			return 0
 		}
 		if n.V <= 0 {
-			v.add(n.Pos, "%s must be positive, got %v", field, n.V)
+			v.add(n.Pos, "%s must be positive, got %s", field, num(n.V))
 		}
 		return n.V
 	}
@@ -384,6 +402,9 @@ func (v *validator) response(c *Channel) (Curve, *Fit) {
 			forbid(p.Beta, "beta", "give either points or parameters")
 			forbid(p.HalfSaturation, "half_saturation", "give either points or parameters")
 			forbid(p.Shape, "shape", "give either points or parameters")
+			if !v.points(c, kind) {
+				return cv, nil
+			}
 			fit, err := FitPoints(kind, p.Points)
 			if err != nil {
 				v.add(p.PointsPos, "channel %q: %v", c.Name.V, err)
@@ -408,6 +429,59 @@ func (v *validator) response(c *Channel) (Curve, *Fit) {
 		v.add(p.Curve.Pos, "curve %q is not one of hill, exponential, logistic, linear", p.Curve.V)
 	}
 	return cv, nil
+}
+
+// aCurve says "a hill" or "an exponential" for a message.
+func aCurve(kind CurveKind) string {
+	if kind == Exponential {
+		return "an " + string(kind)
+	}
+	return "a " + string(kind)
+}
+
+// curveParams is the number of parameters a calibration fit estimates.
+func curveParams(kind CurveKind) int {
+	if kind == Hill {
+		return 3 // beta, half_saturation, shape
+	}
+	return 2 // beta, half_saturation
+}
+
+// points checks calibration points before they are fitted: enough of them,
+// with different spends, none negative.
+func (v *validator) points(c *Channel, kind CurveKind) bool {
+	p := c.Response
+	ok := true
+	spends := map[float64]bool{}
+	for _, pt := range p.Points {
+		switch {
+		case pt.Spend <= 0:
+			v.add(pt.Pos, "a calibration point's weekly spend must be positive, got %s", num(pt.Spend))
+			ok = false
+		case pt.Revenue < 0:
+			v.add(pt.Pos, "a calibration point's weekly revenue must not be negative, got %s", num(pt.Revenue))
+			ok = false
+		case spends[pt.Spend]:
+			v.add(pt.Pos, "two calibration points have the same weekly spend %s; give each spend once (average repeated tests)", num(pt.Spend))
+			ok = false
+		}
+		spends[pt.Spend] = true
+	}
+	if len(p.Points) > MaxPoints {
+		v.add(p.PointsPos, "channel %q has %d calibration points; at most %d are allowed (summarise repeated tests)", c.Name.V, len(p.Points), MaxPoints)
+		return false
+	}
+	v.totalPoints += len(p.Points)
+	if v.totalPoints > MaxTotalPoints {
+		v.add(p.PointsPos, "the channels have more than %d calibration points together", MaxTotalPoints)
+		return false
+	}
+	if need := curveParams(kind) + 1; ok && len(spends) < need {
+		v.add(p.PointsPos, "channel %q has %d calibration points; %s curve has %d parameters, so it needs at least %d points with different spends",
+			c.Name.V, len(spends), aCurve(kind), curveParams(kind), need)
+		ok = false
+	}
+	return ok
 }
 
 // window checks a date window against the horizon: it must end after it
@@ -461,6 +535,7 @@ func (v *validator) festivals() {
 			name := p.Name
 			if f.Name.Set {
 				name = f.Name.V
+				v.checkName(f.Name, "the festival name", MaxTitleRunes)
 			}
 			if f.From.Set || f.To.Set {
 				// A preset with its own dates: the scenario overrides the window.
@@ -506,6 +581,9 @@ func (v *validator) festivals() {
 		v.multiplier(f.CostIndex, "cost_index")
 		chU, chK := map[int]float64{}, map[int]float64{}
 		for _, o := range f.Overrides {
+			if !o.Channel.Set {
+				continue // reported already
+			}
 			ci, ok := v.channel[o.Channel.V]
 			if !ok {
 				v.add(o.Channel.Pos, "festival override names channel %q, which the scenario does not define", o.Channel.V)
@@ -522,6 +600,14 @@ func (v *validator) festivals() {
 			wins[j].ChannelUplift, wins[j].ChannelCostIndex = chU, chK
 		}
 		res.Festivals = append(res.Festivals, wins...)
+	}
+	festivalDays := 0
+	for _, fw := range res.Festivals {
+		festivalDays += fw.From.DaysUntil(fw.To) + 1
+	}
+	if festivalDays > MaxFestivalDays {
+		v.add(s.Festivals[0].Pos, "the festival windows add up to %d days; at most %d are allowed (is a festival repeated, or a window years long?)", festivalDays, MaxFestivalDays)
+		res.Festivals = nil
 	}
 	nT := len(res.Periods)
 	res.FestivalDayShare = make([]float64, nT)
@@ -551,11 +637,11 @@ func (v *validator) multiplier(n Num, what string) bool {
 		return false
 	}
 	if n.V <= 0 {
-		v.add(n.Pos, "%s must be positive (1 = normal), got %v", what, n.V)
+		v.add(n.Pos, "%s must be positive (1 = normal), got %s", what, num(n.V))
 		return false
 	}
 	if n.V > 1000 {
-		v.add(n.Pos, "%s %v is implausibly large (1 = normal)", what, n.V)
+		v.add(n.Pos, "%s %s is implausibly large (1 = normal)", what, num(n.V))
 		return false
 	}
 	return true
@@ -577,7 +663,7 @@ func (v *validator) budget() {
 		if w.Min.Set {
 			bl.Min = w.Min.V
 			if w.Min.V > res.BudgetTotal {
-				v.add(w.Min.Pos, "the budget window's min %v is above budget.total %v", w.Min.V, res.BudgetTotal)
+				v.add(w.Min.Pos, "the budget window's min %s is above budget.total %s", num(w.Min.V), num(res.BudgetTotal))
 			}
 		}
 		if w.Max.Set {
@@ -599,24 +685,39 @@ func (v *validator) budget() {
 func (v *validator) availability() {
 	s, res := v.s, v.res
 	nT := len(res.Periods)
+	// Check every window first. A scenario with errors is rejected, so the
+	// per-period work below is spared: a small hostile file repeating a
+	// channel must not cost seconds.
+	type span struct{ from, to calendar.Date }
+	windows := make([][]span, len(res.Channels))
+	for i := range res.Channels {
+		for _, w := range s.Channels[i].Available {
+			if from, to, ok := v.window(w.Pos, w.From, w.To, "the availability window"); ok {
+				windows[i] = append(windows[i], span{from, to})
+			}
+		}
+	}
+	if len(v.list) > 0 {
+		return
+	}
 	uplift, cost := res.Multipliers(nil, nil)
 	for i := range res.Channels {
 		c := &s.Channels[i]
 		cp := &res.Channels[i]
-		avail := make([]bool, res.Days())
+		// Windows are marked in a difference array, so that many windows
+		// cost no more than one per day.
+		open := make([]int, res.Days()+1)
 		if len(c.Available) == 0 {
-			for d := range avail {
-				avail[d] = true
-			}
+			open[0], open[res.Days()] = 1, -1
 		}
-		for _, w := range c.Available {
-			from, to, ok := v.window(w.Pos, w.From, w.To, "the availability window")
-			if !ok {
-				continue
-			}
-			for d := from; d <= to; d++ {
-				avail[res.Start.DaysUntil(d)] = true
-			}
+		for _, w := range windows[i] {
+			open[res.Start.DaysUntil(w.from)]++
+			open[res.Start.DaysUntil(w.to)+1]--
+		}
+		avail := make([]bool, res.Days())
+		for d, depth := 0, 0; d < len(avail); d++ {
+			depth += open[d]
+			avail[d] = depth > 0
 		}
 		cp.AvailableDays = make([]int, nT)
 		cp.Lower = make([]float64, nT)
@@ -655,6 +756,10 @@ func (v *validator) availability() {
 func (v *validator) groups() {
 	s, res := v.s, v.res
 	names := map[string]bool{}
+	if len(s.Groups) > MaxGroups {
+		v.add(s.Groups[MaxGroups].Pos, "more than %d groups", MaxGroups)
+		return
+	}
 	for _, g := range s.Groups {
 		gl := GroupLimit{Name: g.Name.V, MaxShare: 1}
 		if !g.Name.Set {
@@ -689,7 +794,7 @@ func (v *validator) groups() {
 			what string
 		}{{g.MinShare, "min_share"}, {g.MaxShare, "max_share"}} {
 			if sh.n.Set && (sh.n.V < 0 || sh.n.V > 1) {
-				v.add(sh.n.Pos, "%s %v must lie in [0, 1] (0.25 = 25%% of total spend)", sh.what, sh.n.V)
+				v.add(sh.n.Pos, "%s %s must lie in [0, 1] (0.25 = 25%% of total spend)", sh.what, num(sh.n.V))
 			}
 		}
 		if !g.MinShare.Set && !g.MaxShare.Set {
@@ -702,7 +807,7 @@ func (v *validator) groups() {
 			gl.MaxShare = g.MaxShare.V
 		}
 		if g.MinShare.Set && g.MaxShare.Set && g.MinShare.V > g.MaxShare.V {
-			v.add(g.MinShare.Pos, "group %q: min_share %v is above max_share %v", g.Name.V, g.MinShare.V, g.MaxShare.V)
+			v.add(g.MinShare.Pos, "group %q: min_share %s is above max_share %s", g.Name.V, num(g.MinShare.V), num(g.MaxShare.V))
 		}
 		res.Groups = append(res.Groups, gl)
 	}
@@ -716,7 +821,7 @@ func (v *validator) uncertainty() {
 		u.Given = true
 		if su.Samples.Set {
 			if su.Samples.V < 1 || su.Samples.V > MaxSamples {
-				v.add(su.Samples.Pos, "samples must lie in 1..%d, got %v", MaxSamples, su.Samples.V)
+				v.add(su.Samples.Pos, "samples must lie in 1..%d, got %s", MaxSamples, num(su.Samples.V))
 			} else {
 				u.Samples = int(su.Samples.V)
 			}
@@ -733,7 +838,7 @@ func (v *validator) uncertainty() {
 				continue
 			}
 			if cv.n.V < 0 || cv.n.V > maxCV {
-				v.add(cv.n.Pos, "%s must lie in [0, %d] (0.2 = 20%% spread), got %v", cv.what, maxCV, cv.n.V)
+				v.add(cv.n.Pos, "%s must lie in [0, %d] (0.2 = 20%% spread), got %s", cv.what, maxCV, num(cv.n.V))
 				continue
 			}
 			*cv.dst = cv.n.V
@@ -764,15 +869,15 @@ func (v *validator) feasibility() {
 			continue // reported already
 		}
 		if minSum > cp.SpendMax*(1+feasibilitySlack) {
-			v.add(c.Spend.Max.Pos, "channel %q: per_week.min adds up to %.0f over the horizon, above spend.max %v", cp.Name, minSum, cp.SpendMax)
+			v.add(c.Spend.Max.Pos, "channel %q: per_week.min adds up to %.0f over the horizon, above spend.max %s", cp.Name, minSum, num(cp.SpendMax))
 		}
 		if cp.SpendMin > maxSum*(1+feasibilitySlack) {
-			v.add(c.Spend.Min.Pos, "channel %q: spend.min %v is more than it can spend within per_week.max on its available days (%.0f)", cp.Name, cp.SpendMin, maxSum)
+			v.add(c.Spend.Min.Pos, "channel %q: spend.min %s is more than it can spend within per_week.max on its available days (%.0f)", cp.Name, num(cp.SpendMin), maxSum)
 		}
 		floor += max(minSum, cp.SpendMin)
 	}
 	if floor > res.BudgetTotal*(1+feasibilitySlack) {
-		v.add(s.Budget.Total.Pos, "the channels' minimums (spend.min and per_week.min) add up to %.0f, above budget.total %v", floor, res.BudgetTotal)
+		v.add(s.Budget.Total.Pos, "the channels' minimums (spend.min and per_week.min) add up to %.0f, above budget.total %s", floor, num(res.BudgetTotal))
 	}
 	// Group minimum shares of disjoint groups cannot add up above 1.
 	disjoint := func(a, b GroupLimit) bool {
@@ -793,12 +898,21 @@ func (v *validator) feasibility() {
 			if !disjoint(g, h) {
 				allDisjoint = false
 			} else if g.MinShare+h.MinShare > 1+feasibilitySlack {
-				v.add(s.Groups[j].MinShare.Pos, "groups %q and %q share no channel, yet their min_share add up to %v, above 1", g.Name, h.Name, g.MinShare+h.MinShare)
+				v.add(s.Groups[j].MinShare.Pos, "groups %q and %q share no channel, yet their min_share add up to %s, above 1", g.Name, h.Name, num(g.MinShare+h.MinShare))
 			}
 		}
 	}
 	if allDisjoint && len(res.Groups) > 2 && sum > 1+feasibilitySlack {
-		v.add(s.Groups[0].MinShare.Pos, "the groups' min_share add up to %v, above 1", sum)
+		// Point at the min_share that takes the sum above 1.
+		pos, acc := s.Groups[len(s.Groups)-1].Pos, 0.0
+		for i, g := range res.Groups {
+			acc += g.MinShare
+			if acc > 1+feasibilitySlack {
+				pos = s.Groups[i].MinShare.Pos
+				break
+			}
+		}
+		v.add(pos, "the groups share no channel, yet their min_share add up to %s, above 1", num(sum))
 	}
 }
 

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"slices"
 
 	"github.com/peakplan/peakplan/scenarios/calendar"
 )
@@ -152,47 +153,69 @@ func (r *Resolved) PeriodOf(d calendar.Date) int {
 // uplift and cost index scaled by the given factors (nil means 1), so that
 // simulations draw festival factors with the same rule as the plan.
 func (r *Resolved) Multipliers(upliftFactor, costFactor []float64) (uplift, cost [][]float64) {
-	nC, nT := len(r.Channels), len(r.Periods)
+	nC := len(r.Channels)
 	uplift = make([][]float64, nC)
 	cost = make([][]float64, nC)
+	// Channels that no festival treats specially share one computation.
+	var baseU, baseK []float64
+	for c := range r.Channels {
+		special := false
+		for f := range r.Festivals {
+			_, ou := r.Festivals[f].ChannelUplift[c]
+			_, ok := r.Festivals[f].ChannelCostIndex[c]
+			special = special || ou || ok
+		}
+		if special {
+			uplift[c], cost[c] = r.multipliersOf(c, upliftFactor, costFactor)
+			continue
+		}
+		if baseU == nil {
+			baseU, baseK = r.multipliersOf(-1, upliftFactor, costFactor)
+		}
+		uplift[c], cost[c] = slices.Clone(baseU), slices.Clone(baseK)
+	}
+	return uplift, cost
+}
+
+// multipliersOf computes u_{c,t} and k_{c,t} for channel c; c = -1 gives the
+// festivals' own values, without any channel's overrides.
+func (r *Resolved) multipliersOf(c int, upliftFactor, costFactor []float64) (uplift, cost []float64) {
 	dayU := make([]float64, r.Days())
 	dayK := make([]float64, r.Days())
-	for c := range r.Channels {
-		for i := range dayU {
-			dayU[i], dayK[i] = math.NaN(), math.NaN()
+	for i := range dayU {
+		dayU[i], dayK[i] = math.NaN(), math.NaN()
+	}
+	for f := range r.Festivals {
+		fw := &r.Festivals[f]
+		u, k := fw.UpliftFor(c), fw.CostIndexFor(c)
+		if upliftFactor != nil {
+			u *= upliftFactor[f]
 		}
-		for f := range r.Festivals {
-			fw := &r.Festivals[f]
-			u, k := fw.UpliftFor(c), fw.CostIndexFor(c)
-			if upliftFactor != nil {
-				u *= upliftFactor[f]
+		if costFactor != nil {
+			k *= costFactor[f]
+		}
+		for d := fw.From; d <= fw.To; d++ {
+			i := r.Start.DaysUntil(d)
+			// The largest multiplier of the festivals covering the day.
+			if math.IsNaN(dayU[i]) || u > dayU[i] {
+				dayU[i] = u
 			}
-			if costFactor != nil {
-				k *= costFactor[f]
-			}
-			for d := fw.From; d <= fw.To; d++ {
-				i := r.Start.DaysUntil(d)
-				// The largest multiplier of the festivals covering the day.
-				if math.IsNaN(dayU[i]) || u > dayU[i] {
-					dayU[i] = u
-				}
-				if math.IsNaN(dayK[i]) || k > dayK[i] {
-					dayK[i] = k
-				}
+			if math.IsNaN(dayK[i]) || k > dayK[i] {
+				dayK[i] = k
 			}
 		}
-		uplift[c] = make([]float64, nT)
-		cost[c] = make([]float64, nT)
-		for t, p := range r.Periods {
-			var su, sk float64
-			for d := p.Start; d <= p.End; d++ {
-				i := r.Start.DaysUntil(d)
-				su += orOne(dayU[i])
-				sk += orOne(dayK[i])
-			}
-			uplift[c][t] = su / float64(p.Days)
-			cost[c][t] = sk / float64(p.Days)
+	}
+	uplift = make([]float64, len(r.Periods))
+	cost = make([]float64, len(r.Periods))
+	for t, p := range r.Periods {
+		var su, sk float64
+		for d := p.Start; d <= p.End; d++ {
+			i := r.Start.DaysUntil(d)
+			su += orOne(dayU[i])
+			sk += orOne(dayK[i])
 		}
+		uplift[t] = su / float64(p.Days)
+		cost[t] = sk / float64(p.Days)
 	}
 	return uplift, cost
 }

@@ -48,6 +48,18 @@ type Scenario struct {
 	Channels      []Channel
 	Groups        []Group
 	Uncertainty   *Uncertainty
+
+	pos         Pos // the top-level mapping
+	channelsPos Pos // the value of channels, when given
+}
+
+// rootPos is where complaints about a missing top-level field point: the
+// top-level mapping, or the start of the file.
+func (s *Scenario) rootPos() Pos {
+	if s.pos.Line > 0 {
+		return s.pos
+	}
+	return Pos{Line: 1, Col: 1}
 }
 
 // Horizon is the planning horizon.

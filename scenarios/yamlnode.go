@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -46,6 +47,7 @@ func parseYAML(r io.Reader, e *errs) (doc *yaml.Node) {
 		e.add(pos, "the file is not UTF-8 text (invalid byte at this position); save it as UTF-8")
 		return nil
 	}
+	e.lines = countLines(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		e.add(Pos{Line: 1, Col: 1}, "the file is empty; a scenario is a YAML mapping (see 'peakplan init')")
 		return nil
@@ -65,7 +67,7 @@ func parseYAML(r io.Reader, e *errs) (doc *yaml.Node) {
 			e.add(Pos{Line: 1, Col: 1}, "the file holds no YAML document")
 			return nil
 		}
-		addYAMLError(e, err)
+		addYAMLError(e, err, data)
 		return nil
 	}
 	var second yaml.Node
@@ -73,7 +75,7 @@ func parseYAML(r io.Reader, e *errs) (doc *yaml.Node) {
 		e.add(Pos{Line: second.Line, Col: second.Column}, "the file holds more than one YAML document; a scenario is exactly one")
 		return nil
 	} else if !errors.Is(err, io.EOF) {
-		addYAMLError(e, err)
+		addYAMLError(e, err, data)
 		return nil
 	}
 	if first.Kind != yaml.DocumentNode || len(first.Content) != 1 {
@@ -81,6 +83,10 @@ func parseYAML(r io.Reader, e *errs) (doc *yaml.Node) {
 		return nil
 	}
 	root := first.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" {
+		e.add(Pos{Line: 1, Col: 1}, "the file holds an empty YAML document; a scenario is a mapping of fields (see 'peakplan init')")
+		return nil
+	}
 	if !checkShape(root, e) {
 		return nil
 	}
@@ -88,8 +94,9 @@ func parseYAML(r io.Reader, e *errs) (doc *yaml.Node) {
 }
 
 // addYAMLError turns a library error ("yaml: line 3: ...") into a positioned
-// error. The library gives only a line, so the column is reported as 1.
-func addYAMLError(e *errs, err error) {
+// error. The library gives only a line, so the column is reported as 1,
+// except for tabs, which are found in the text.
+func addYAMLError(e *errs, err error, data []byte) {
 	msg := err.Error()
 	if te, ok := err.(*yaml.TypeError); ok {
 		msg = strings.Join(te.Errors, "; ")
@@ -97,11 +104,53 @@ func addYAMLError(e *errs, err error) {
 	for _, line := range strings.Split(msg, "\n") {
 		if m := yamlLineRE.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			e.add(Pos{Line: n, Col: 1}, "invalid YAML: %s", m[2])
+			pos := Pos{Line: n, Col: 1}
+			reason := m[2]
+			if strings.Contains(reason, "tab character") {
+				if p, ok := indentTab(data, n); ok {
+					pos = p
+				}
+				reason = "a tab in the indentation; YAML indents with spaces only"
+			}
+			e.add(pos, "invalid YAML: %s%s", reason, yamlHint(reason))
 			continue
 		}
 		e.add(Pos{Line: 1, Col: 1}, "invalid YAML: %s", strings.TrimPrefix(line, "yaml: "))
 	}
+}
+
+// indentTab finds the first tab in the indentation of a line at or after
+// line from (the library reports the line where the value it was reading
+// began, not the tab's).
+func indentTab(data []byte, from int) (Pos, bool) {
+	for i, line := range strings.Split(string(data), "\n") {
+		if i+1 < from {
+			continue
+		}
+		for col, r := range []rune(line) {
+			if r == '\t' {
+				return Pos{Line: i + 1, Col: col + 1}, true
+			}
+			if r != ' ' {
+				break
+			}
+		}
+	}
+	return Pos{}, false
+}
+
+// yamlHint adds what usually causes the library's terser complaints.
+func yamlHint(reason string) string {
+	switch {
+	case strings.Contains(reason, "mapping values are not allowed"):
+		return " (a value holding \": \" needs quotes, or the indentation is off)"
+	case strings.Contains(reason, "did not find expected key"),
+		strings.Contains(reason, "did not find expected '-' indicator"):
+		return " (check the indentation of this line and the one before)"
+	case strings.Contains(reason, "found character that cannot start any token"):
+		return " (quote values that start with @ or `)"
+	}
+	return ""
 }
 
 // firstInvalidUTF8 returns the position of the first byte that is not UTF-8.
@@ -221,25 +270,34 @@ func kindName(n *yaml.Node) string {
 func (r *reader) fields(n *yaml.Node, what string, handlers map[string]func(*yaml.Node)) bool {
 	n = resolveAlias(n)
 	if n.Kind != yaml.MappingNode {
-		r.add(posOf(n), "%s must be a mapping of fields, got %s", what, kindName(n))
+		r.addBroken(posOf(n), "%s must be a mapping of fields, got %s", what, kindName(n))
 		return false
 	}
+	unknown := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolveAlias(n.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
 			r.add(posOf(k), "a key in %s must be a plain name", what)
+			unknown = true
 			continue
 		}
 		if k.Value == "<<" {
 			r.add(posOf(k), "merge keys (<<) are not supported; write the fields out")
+			unknown = true
 			continue
 		}
 		h, ok := handlers[k.Value]
 		if !ok {
-			r.add(posOf(k), "unknown field %q in %s (known: %s)", k.Value, what, knownKeys(handlers))
+			r.add(posOf(k), "unknown field %q in %s%s (known: %s)", k.Value, what, didYouMean(k.Value, handlers), knownKeys(handlers))
+			unknown = true
 			continue
 		}
 		h(v)
+	}
+	if unknown {
+		// A misspelt field is usually the one a later check finds missing
+		// ("needs min or max"): say it once, at the misspelling.
+		r.markBroken(posOf(n))
 	}
 	return true
 }
@@ -257,7 +315,7 @@ func knownKeys(handlers map[string]func(*yaml.Node)) string {
 func (r *reader) list(n *yaml.Node, what string, item func(i int, n *yaml.Node)) {
 	n = resolveAlias(n)
 	if n.Kind != yaml.SequenceNode {
-		r.add(posOf(n), "%s must be a list, got %s", what, kindName(n))
+		r.addBroken(posOf(n), "%s must be a list, got %s", what, kindName(n))
 		return
 	}
 	for i, c := range n.Content {
@@ -271,11 +329,11 @@ func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!
 func (r *reader) number(n *yaml.Node, what string) Num {
 	p := posOf(n)
 	if n.Kind != yaml.ScalarNode || isNull(n) {
-		r.add(p, "%s must be a number, got %s", what, kindName(n))
+		r.addBroken(p, "%s must be a number, got %s", what, kindName(n))
 		return Num{Pos: p}
 	}
 	if n.Tag != "!!int" && n.Tag != "!!float" {
-		r.add(p, "%s must be a number, got %q", what, n.Value)
+		r.add(p, "%s must be a number, got %q%s", what, n.Value, numberHint(n.Value))
 		return Num{Pos: p}
 	}
 	var f float64
@@ -305,7 +363,7 @@ func (r *reader) integer(n *yaml.Node, what string) Num {
 func (r *reader) text(n *yaml.Node, what string) Text {
 	p := posOf(n)
 	if n.Kind != yaml.ScalarNode || isNull(n) {
-		r.add(p, "%s must be text, got %s", what, kindName(n))
+		r.addBroken(p, "%s must be text, got %s", what, kindName(n))
 		return Text{Pos: p}
 	}
 	if n.Tag == "!!bool" {
@@ -319,12 +377,12 @@ func (r *reader) text(n *yaml.Node, what string) Text {
 func (r *reader) date(n *yaml.Node, what string) DateVal {
 	p := posOf(n)
 	if n.Kind != yaml.ScalarNode || isNull(n) {
-		r.add(p, "%s must be a date (YYYY-MM-DD), got %s", what, kindName(n))
+		r.addBroken(p, "%s must be a date (YYYY-MM-DD), got %s", what, kindName(n))
 		return DateVal{Pos: p}
 	}
 	d, err := calendar.ParseDate(n.Value)
 	if err != nil {
-		r.add(p, "%s: %v", what, err)
+		r.add(p, "%s: %s", what, dateProblem(n.Value, err))
 		return DateVal{Pos: p}
 	}
 	return DateVal{D: d, Set: true, Pos: p}
@@ -349,4 +407,106 @@ type DateVal struct {
 	D   calendar.Date
 	Set bool
 	Pos Pos
+}
+
+// didYouMean suggests the known field closest to a misspelt one, if any is
+// close enough to be the one meant.
+func didYouMean(key string, handlers map[string]func(*yaml.Node)) string {
+	best, bestDist := "", 3
+	for k := range handlers {
+		d := editDistance(strings.ToLower(key), k)
+		if len(k) >= 3 && len(key) > len(k) && strings.HasPrefix(strings.ToLower(key), k) {
+			d = 1 // "maximum" for "max"
+		}
+		if d < bestDist || (d == bestDist && best != "" && k < best) {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" || bestDist*2 > len(best) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 1 << 20
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+var thousandsRE = regexp.MustCompile(`^[-+]?\d{1,3}([,_ ]\d{3})+(\.\d+)?$`)
+
+// numberHint explains the usual reasons a number was read as text.
+func numberHint(v string) string {
+	if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+		return " (text in quotes; write the number without quotes)"
+	}
+	if thousandsRE.MatchString(strings.TrimSpace(v)) {
+		return " (write numbers without thousands separators: 1500000)"
+	}
+	if strings.HasSuffix(strings.TrimSpace(v), "%") {
+		return " (write a share as a fraction: 35% is 0.35)"
+	}
+	return ""
+}
+
+var dateFormRE = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
+
+// dateProblem says why text is not a date: the wrong form, or a day that
+// does not exist in that month.
+func dateProblem(v string, err error) string {
+	m := dateFormRE.FindStringSubmatch(v)
+	if m == nil {
+		return fmt.Sprintf("%q is not a date; write it as YYYY-MM-DD, e.g. 2027-06-18", v)
+	}
+	year, _ := strconv.Atoi(m[1])
+	month, _ := strconv.Atoi(m[2])
+	day, _ := strconv.Atoi(m[3])
+	if month < 1 || month > 12 {
+		return fmt.Sprintf("%s does not exist: there is no month %d", v, month)
+	}
+	days := calendar.MakeDate(year, time.Month(month)+1, 1).AddDays(-1).Day()
+	if day < 1 || day > days {
+		return fmt.Sprintf("%s does not exist: %s %d has %d days", v, time.Month(month), year, days)
+	}
+	return err.Error()
+}
+
+// countLines counts the lines of a file as YAML does: CR LF, CR, LF, NEL,
+// LS and PS each end one.
+func countLines(data []byte) int {
+	n := 1
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			n++
+		case data[i] == '\n':
+			n++
+		case bytes.HasPrefix(data[i:], []byte("\u0085")), bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")):
+			n++
+		}
+	}
+	return n
 }

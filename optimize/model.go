@@ -292,8 +292,12 @@ func (md *model) objWeight() float64 {
 	return 1
 }
 
-// tangentRow adds w <= W(p) + W'(p)(a - p) for a concave cell.
+// tangentRow adds w <= W(p) + W'(p)(a - p) for a concave cell. A curve with
+// an infinite slope at 0 (hill with shape < 1) is touched just above it.
 func (md *model) tangentRow(c, t int, p float64) {
+	if math.IsInf(md.slope(c, p), 1) {
+		p = math.Max(p, md.res.Channels[c].Curve.Half/md.scale*slopeFloor)
+	}
 	wp, sp := md.weekly(c, p), md.slope(c, p)
 	md.m.row(math.Inf(-1), wp-sp*p, "", []int{md.w[c][t], md.a[c][t]}, []float64{1, -sp})
 }

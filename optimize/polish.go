@@ -24,6 +24,9 @@ const (
 	// polishImproveTol: a step must improve the objective by at least this
 	// share to count as progress.
 	polishImproveTol = 1e-12
+	// slopeFloor: slopes are taken at no less than this share of the
+	// curve's scale.
+	slopeFloor = 1e-9
 )
 
 // gradient returns dR/dx_{c,t} of the exact forward model: the adjoint of
@@ -40,7 +43,9 @@ func gradient(res *scenarios.Resolved, spend [][]float64) [][]float64 {
 			if t+1 < len(res.Periods) {
 				lambda *= math.Pow(ch.Carryover, float64(res.Periods[t+1].Days)/7)
 			}
-			lambda += weeks * ch.Uplift[t] * ch.Curve.Slope(a[t])
+			// A curve with an infinite slope at 0 (hill with shape < 1) is
+			// differentiated just above it, so the LP sees a finite number.
+			lambda += weeks * ch.Uplift[t] * ch.Curve.Slope(math.Max(a[t], ch.Curve.Half*slopeFloor))
 			theta := math.Pow(ch.Carryover, weeks)
 			g[c][t] = lambda * (1 - theta) / weeks / ch.CostIndex[t]
 		}
@@ -51,11 +56,16 @@ func gradient(res *scenarios.Resolved, spend [][]float64) [][]float64 {
 // polish improves a feasible plan in place and returns it with its exact
 // objective.
 func (s *solver) polish(spend [][]float64, obj float64, deadline time.Time) ([][]float64, float64) {
+	return s.polishFor(spend, obj, deadline, polishMaxIters)
+}
+
+// polishFor is polish with a given number of steps.
+func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, iters int) ([][]float64, float64) {
 	res := s.res
 	scale := s.md.scale
 	step := polishStartStep
-	for iter := 0; iter < polishMaxIters && step > polishMinStep && time.Now().Before(deadline); iter++ {
-		cand, ok := s.polishStep(spend, step, scale)
+	for iter := 0; iter < iters && step > polishMinStep && time.Now().Before(deadline); iter++ {
+		cand, _, ok := s.linearStep(spend, step, scale)
 		if !ok {
 			step /= 4
 			continue
@@ -95,8 +105,10 @@ func (s *solver) exactlyFeasible(tot plan.Totals) bool {
 	return true
 }
 
-// polishStep solves the linearised problem within the trust region.
-func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64, bool) {
+// linearStep solves the problem linearised at spend within the trust region
+// (step relative to the cells' spends; +Inf for none). It returns the new
+// spend and the change of the linearised objective, in money.
+func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64, float64, bool) {
 	res := s.res
 	base := s.md
 	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
@@ -122,6 +134,7 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 	var rInd []int
 	var rVal []float64
 	rConst := tot.Revenue / scale
+	here := 0.0 // the linear objective at spend
 	for c := range res.Channels {
 		ch := &res.Channels[c]
 		for t := 0; t < md.nT; t++ {
@@ -138,8 +151,10 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 					lo = math.Max(lo, ch.MinActive[t]/scale)
 				}
 			}
-			d := step * math.Max(x, ref)
-			lo, up = math.Max(lo, x-d), math.Min(up, x+d)
+			if !math.IsInf(step, 1) {
+				d := step * math.Max(x, ref)
+				lo, up = math.Max(lo, x-d), math.Min(up, x+d)
+			}
 			if up < lo {
 				up = lo
 			}
@@ -153,6 +168,7 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 				obj = 1
 			}
 			md.x[c][t] = md.m.col(lo, up, obj, glpk.Continuous)
+			here += obj * x
 			rInd = append(rInd, md.x[c][t])
 			rVal = append(rVal, g[c][t])
 			rConst -= g[c][t] * x
@@ -161,20 +177,20 @@ func (s *solver) polishStep(spend [][]float64, step, scale float64) ([][]float64
 	md.aggregateRows(rInd, rVal, rConst)
 	p, err := glpk.New()
 	if err != nil {
-		return nil, false
+		return nil, 0, false
 	}
 	defer p.Close()
 	if md.m.load(p, s.maximise()) != nil {
-		return nil, false
+		return nil, 0, false
 	}
-	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.DualPrimal, Presolve: true, TimeLimit: 30 * time.Second})
+	// The primal simplex: the dual is very slow on many bounded columns.
+	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, Presolve: true, TimeLimit: 30 * time.Second})
 	if err != nil || r.Status != glpk.Optimal {
-		return nil, false
+		return nil, 0, false
 	}
 	vals, err := p.ColValues()
 	if err != nil {
-		return nil, false
+		return nil, 0, false
 	}
-	md.m.colLo, md.m.colUp = md.m.colLo[:len(vals)], md.m.colUp[:len(vals)]
-	return spendOf(md, vals), true
+	return spendOf(md, vals), (r.Objective - here) * scale, true
 }

@@ -123,7 +123,14 @@ func (s *solver) run() (*Result, error) {
 			return nil, err
 		}
 	}
-	relaxed, bound, err := s.relaxation(md)
+	var relaxed *Result
+	var bound float64
+	var err error
+	if useFirstOrder(s.res, md) {
+		relaxed, bound, err = s.firstOrder(md)
+	} else {
+		relaxed, bound, err = s.relaxation(md)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +248,9 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 			}
 		}
 		first := md.m.numRows()
-		if refineTangents(md, vals) == 0 {
+		cuts := refineTangents(md, vals)
+		s.trace("relaxation round %d: bound %.8g, %d simplex iterations, %d cuts", round, bound, r.Iterations, cuts)
+		if cuts == 0 {
 			break
 		}
 		if err := md.m.loadRows(p, first); err != nil {

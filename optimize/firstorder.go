@@ -1,0 +1,86 @@
+package optimize
+
+import (
+	"math"
+	"time"
+
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// A first-order path for large concave scenarios. The cutting-plane LP has a
+// row per tangent and cell, and GLPK's simplex needs minutes on a daily plan
+// of a year with 20 channels. When every curve is concave, revenue is a
+// concave function of spend (the carry-over is linear), so sequential linear
+// programming converges to the global optimum, each step an LP with one
+// column per cell and only the shared limits as rows. The linearisation at
+// the final plan over the whole feasible set (the Frank-Wolfe gap) bounds
+// how far any plan can be above it.
+const (
+	// firstOrderCells: scenarios with more cells than this take the
+	// first-order path.
+	firstOrderCells = 4000
+	// firstOrderBatch is the number of trust-region steps between two
+	// checks of the Frank-Wolfe gap.
+	firstOrderBatch = 25
+	// startSpendShare: the starting gradient is taken at this share of each
+	// cell's cap, so that curves with an infinite slope at 0 stay finite.
+	startSpendShare = 1e-6
+)
+
+// useFirstOrder reports whether the scenario is large, concave and free of
+// revenue limits (whose linearisation would not be conservative).
+func useFirstOrder(res *scenarios.Resolved, md *model) bool {
+	if res.Objective == scenarios.MinimiseSpend || res.MinROAS > 0 || hasFlights(res) {
+		return false
+	}
+	cells := 0
+	for c := range res.Channels {
+		if res.Channels[c].Curve.IsSCurve() {
+			return false
+		}
+		for t := range res.Periods {
+			if md.x[c][t] >= 0 {
+				cells++
+			}
+		}
+	}
+	return cells > firstOrderCells
+}
+
+// firstOrder optimises a concave scenario and returns the plan with its
+// proven bound.
+func (s *solver) firstOrder(md *model) (*Result, float64, error) {
+	res := s.res
+	s.md = md
+	// A feasible start: the vertex of the limits that the gradient at an
+	// almost empty plan points to.
+	tiny := make([][]float64, md.nC)
+	for c := range tiny {
+		tiny[c] = make([]float64, md.nT)
+		for t := range tiny[c] {
+			if j := md.x[c][t]; j >= 0 {
+				tiny[c][t] = math.Max(md.m.colLo[j], md.m.colUp[j]*startSpendShare) * md.scale
+			}
+		}
+	}
+	spend, _, ok := s.linearStep(tiny, math.Inf(1), md.scale)
+	if !ok {
+		return nil, 0, s.diagnose(md)
+	}
+	_, tot := plan.Evaluate(res, spend)
+	obj := plan.ObjectiveValue(res, tot)
+	bound := math.Inf(1)
+	deadline := s.start.Add(s.opts.TimeLimit)
+	for time.Now().Before(deadline) {
+		spend, obj = s.polishFor(spend, obj, deadline, firstOrderBatch)
+		if _, gain, ok := s.linearStep(spend, math.Inf(1), md.scale); ok {
+			bound = math.Min(bound, obj+math.Max(gain, 0))
+		}
+		s.trace("first order: objective %.10g, bound %.10g", obj, bound)
+		if relGap(obj, bound, true) <= s.opts.Gap/2 {
+			break
+		}
+	}
+	return &Result{Spend: spend, Objective: obj}, bound, nil
+}

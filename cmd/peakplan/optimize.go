@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -26,6 +27,8 @@ type optimizeOptions struct {
 	gap       float64
 	writeLP   string
 	verbose   bool
+	sweep     bool
+	simulate  bool
 }
 
 func init() { registerCommand(newOptimizeCmd) }
@@ -58,6 +61,8 @@ plan's spend.`,
 	f.Float64Var(&opts.gap, "gap", optimize.DefaultGap, "stop when the plan is proven within this relative gap of the optimum")
 	f.StringVar(&opts.writeLP, "write-lp", "", "write the first model in CPLEX LP format to this file")
 	f.BoolVar(&opts.verbose, "verbose", false, "show the solver's log on stderr")
+	f.BoolVar(&opts.sweep, "sweep", false, "also solve budgets from 0.5x to 2x budget.total and store the frontier in the plan")
+	f.BoolVar(&opts.simulate, "simulate", false, "also run the Monte Carlo projection of the scenario's uncertainty block and store it in the plan")
 	return cmd
 }
 
@@ -81,6 +86,22 @@ func optimizeRun(opts *optimizeOptions) error {
 	doc, err := solveScenario(sc, opts)
 	if err != nil {
 		return err
+	}
+	if opts.sweep {
+		if math.IsInf(sc.res.BudgetTotal, 1) {
+			return invalidError(fmt.Errorf("%s: --sweep takes multiples of budget.total, which the scenario does not give", sc.path))
+		}
+		budgets := optimize.SweepBudgets(sc.res.BudgetTotal, optimize.DefaultSweepFrom, optimize.DefaultSweepTo, optimize.DefaultSweepSteps)
+		points, breakEven, err := optimize.Sweep(sc.res, budgets, optimize.SweepOptions{Options: optimize.Options{TimeLimit: opts.timeLimit, Gap: opts.gap}})
+		if err != nil {
+			return &exitError{code: exitSolver, err: err}
+		}
+		doc.Sweep = &plan.Sweep{Points: points, BreakEvenBudget: breakEven}
+	}
+	if opts.simulate {
+		if err := simulatePlan(doc, sc.res, sc.res.Uncertainty, opts.io.ErrOut); err != nil {
+			return invalidError(err)
+		}
 	}
 	if opts.output != "" {
 		doc.Scenario = scenarioRef(sc, opts.output)

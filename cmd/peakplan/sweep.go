@@ -36,6 +36,8 @@ type sweepOptions struct {
 	budgets   []float64
 	timeLimit time.Duration
 	gap       float64
+	html      string
+	lang      string
 	progress  bool // draw a progress bar on stderr
 }
 
@@ -87,6 +89,8 @@ cores.`,
 	f.StringVar(&budgets, "budgets", "", "comma-separated budgets in money (3e6,4e6,6e6) instead of --from/--to/--steps")
 	f.DurationVar(&opts.timeLimit, "time-limit", optimize.DefaultTimeLimit, "time limit of each solve")
 	f.Float64Var(&opts.gap, "gap", optimize.DefaultGap, "target relative gap of each solve")
+	f.StringVar(&opts.html, "html", "", "also write the report of the plan at budget.total, with the frontier chart, to this file")
+	f.StringVar(&opts.lang, "lang", "en", "report language: en or zh")
 	return cmd
 }
 
@@ -140,9 +144,24 @@ func sweepRun(opts *sweepOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.html != "" && opts.lang != "en" && opts.lang != "zh" {
+		return usageErrorf("unknown --lang %q: use en or zh", opts.lang)
+	}
 	out, err := sweepScenario(sc.res, opts)
 	if err != nil {
 		return err
+	}
+	if opts.html != "" {
+		// The frontier chart sits in the report of the scenario's own plan.
+		doc, err := solveScenario(sc, &optimizeOptions{io: opts.io, timeLimit: opts.timeLimit, gap: opts.gap})
+		if err != nil {
+			return err
+		}
+		doc.Sweep = &plan.Sweep{Points: out.Points, BreakEvenBudget: out.BreakEvenBudget}
+		if err := writeReport(opts.html, doc, sc.res, opts.lang); err != nil {
+			return invalidError(err)
+		}
+		fmt.Fprintf(opts.io.ErrOut, "Report written to %s\n", opts.html)
 	}
 	switch opts.format {
 	case "json":

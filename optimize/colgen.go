@@ -36,6 +36,9 @@ const (
 	// cgShare is the share of the remaining time that column generation may
 	// take before the final MIP.
 	cgShare = 0.6
+	// minMIPTime is the least time the schedule MIP gets, even past the
+	// time limit, so that a plan is found at all.
+	minMIPTime = 200 * time.Millisecond
 	// maxRepairs bounds the re-solves after a plan missed a revenue limit.
 	maxRepairs = 20
 )
@@ -81,6 +84,7 @@ func (s *solver) columnGeneration() (*Result, error) {
 	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * cgShare))
 	lastObj, stalled := math.NaN(), 0
 	rounds := 0
+	var lastDuals []float64
 	for round := 0; round < maxColumnRounds && time.Now().Before(deadline); round++ {
 		rounds = round + 1
 		r, err := s.simplex(p)
@@ -101,6 +105,7 @@ func (s *solver) columnGeneration() (*Result, error) {
 		if err != nil {
 			return nil, &SolverError{Err: err}
 		}
+		lastDuals = duals
 		first := md.m.numRows()
 		cuts := refineTangents(md, vals)
 		if cuts > 0 {
@@ -126,6 +131,11 @@ func (s *solver) columnGeneration() (*Result, error) {
 		s.trace("master round %d: objective %.8g, %d cuts, %d schedules", round, r.Objective*md.scale, cuts, cols)
 		if cuts == 0 && cols == 0 {
 			break
+		}
+	}
+	if lastDuals != nil {
+		if err := ms.diversify(lastDuals); err != nil {
+			return nil, err
 		}
 	}
 	res, err := ms.integerPlan()
@@ -285,6 +295,114 @@ func sameSchedule(a, b []float64) bool {
 	return true
 }
 
+// prices returns, per schedule channel, the weights of the pricing problem
+// under the master's duals: sigma*(alpha*R + sum_t p_t x_t) with
+// revW[t] = sigma*alpha*rho_t and price[t] = sigma*p_t, where alpha is the
+// value of revenue and p_t the value of a unit of spend in period t.
+func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
+	md, res := ms.md, ms.s.res
+	sigma := 1.0
+	if !ms.s.maximise() {
+		sigma = -1
+	}
+	alpha := md.objWeight()
+	for _, r := range []int{md.targetRow, md.roasRow} {
+		if r >= 0 {
+			alpha -= duals[r]
+		}
+	}
+	cost := md.spendCost()
+	nT := len(res.Periods)
+	revW = make([]float64, nT)
+	price = make([]float64, nT)
+	for t := 0; t < nT; t++ {
+		revW[t] = sigma * alpha * md.rho[c][t]
+		p := cost
+		for _, rc := range md.cellRows[c][t] {
+			p -= duals[rc.row] * rc.coef
+		}
+		price[t] = sigma * p
+	}
+	return revW, price
+}
+
+// Diversification of the final schedules.
+const (
+	// The final prices of spend are scaled by diversifySteps factors from
+	// diversifyLow to diversifyHigh, so that schedules of every size are on
+	// offer.
+	diversifySteps = 40
+	diversifyLow   = 0.1
+	diversifyHigh  = 4
+	// diversifyRankSpread makes the last-ranked period this much (relative)
+	// dearer than the first, so that periods that tie under the duals
+	// (identical weeks) switch on one at a time as the price falls.
+	diversifyRankSpread = 1.0
+)
+
+// diversifyShrink scales priced schedules down.
+var diversifyShrink = []float64{0.97, 0.9, 0.8}
+
+// diversify adds, for every schedule channel, schedules priced around the
+// final duals. Pricing alone proposes schedules at the duals' ties, where
+// identical periods all switch on or off together, and the master mixes
+// them; choosing one schedule per channel then needs schedules of every
+// size in between.
+func (ms *master) diversify(duals []float64) error {
+	res := ms.s.res
+	nT := len(res.Periods)
+	for c := range res.Channels {
+		if !ms.md.cg[c] {
+			continue
+		}
+		revW, price := ms.prices(duals, c)
+		ch := &res.Channels[c]
+		// Rank periods: the best ratio of uplift to cost first.
+		order := make([]int, nT)
+		for t := range order {
+			order[t] = t
+		}
+		sort.SliceStable(order, func(i, j int) bool {
+			return ch.Uplift[order[i]]/ch.CostIndex[order[i]] > ch.Uplift[order[j]]/ch.CostIndex[order[j]]
+		})
+		rank := make([]float64, nT)
+		for r, t := range order {
+			rank[t] = float64(r) / float64(nT)
+		}
+		scaled := make([]float64, nT)
+		for _, spread := range []float64{0, diversifyRankSpread} {
+			for i := 0; i < diversifySteps; i++ {
+				f := diversifyLow * math.Pow(diversifyHigh/diversifyLow, float64(i)/float64(diversifySteps-1))
+				for t := range scaled {
+					// price is minus the value of spend: scaling it up makes
+					// spend dearer (for both signs of sigma).
+					scaled[t] = price[t] * f * (1 + spread*rank[t])
+				}
+				sp := ms.pricers[c].schedule(revW, scaled)
+				if sp == nil {
+					continue
+				}
+				if err := ms.add(c, sp); err != nil {
+					return err
+				}
+				// The same flights a little smaller, so that one fits a
+				// budget the priced schedule just overshoots; polishing
+				// sizes them exactly afterwards.
+				for _, shrink := range diversifyShrink {
+					if small := ms.pricers[c].shrunk(sp, shrink); small != nil {
+						if err := ms.add(c, small); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+	}
+	// Let the master see the new schedules before the integer choice.
+	_, err := ms.s.simplex(ms.p)
+	return err
+}
+
 // price runs the dynamic programme of every schedule channel under the
 // master's duals and adds the schedules that improve it.
 func (ms *master) price(duals []float64, objScale float64) (int, error) {
@@ -364,7 +482,7 @@ func (ms *master) integerPlan() (*Result, error) {
 	var vals []float64
 	for attempt := 0; ; attempt++ {
 		var err error
-		mr, err = ms.p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/2, time.Second), Gap: s.opts.Gap / 4, Verbose: s.opts.Verbose})
+		mr, err = ms.p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/2, minMIPTime), Gap: s.opts.Gap / 4, Verbose: s.opts.Verbose})
 		if err != nil {
 			return nil, &SolverError{Err: err}
 		}
@@ -375,7 +493,7 @@ func (ms *master) integerPlan() (*Result, error) {
 			return nil, &SolverError{Err: err}
 		}
 		_, tot := plan.Evaluate(s.res, ms.spendOf(vals))
-		if s.exactlyFeasible(tot) || attempt >= maxRepairs {
+		if s.exactlyFeasible(tot) || attempt >= maxRepairs || s.remaining() <= 0 {
 			break
 		}
 		// The concave channels' tangents promised revenue the curves do

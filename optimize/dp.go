@@ -15,8 +15,13 @@ import (
 // given prices is found exactly up to the grid, S-curves and minimum flights
 // included, in O(T G^2).
 const (
-	// dpGridPoints is the size of the exposure grid.
-	dpGridPoints = 240
+	// dpGridPoints is the size of the exposure grid for a year of weeks;
+	// gridPoints scales it with the number of periods so the O(T G^2)
+	// programme stays fast on daily plans.
+	dpGridPoints = 400
+	// dpSaturation: exposures beyond the point where the curve is within
+	// this share of its saturation add nothing worth a grid point.
+	dpSaturation = 1e-5
 	// dpGridLow is the smallest non-zero grid exposure, relative to the
 	// curve's scale.
 	dpGridLow = 1e-3
@@ -54,11 +59,15 @@ func newPricer(res *scenarios.Resolved, md *model, c int) *pricer {
 	if scale <= 0 {
 		scale = top / 100
 	}
+	if sat := saturationExposure(ch.Curve); sat > 0 && sat < top {
+		top = sat
+	}
 	low := math.Max(scale*dpGridLow, top*1e-6)
 	pts := []float64{0}
+	points := gridPoints(nT)
 	if top > 0 {
-		ratio := math.Pow(top/low, 1/float64(dpGridPoints-2))
-		for v := low; v < top*(1+1e-12) && len(pts) < dpGridPoints+4; v *= ratio {
+		ratio := math.Pow(top/low, 1/float64(points-2))
+		for v := low; v < top*(1+1e-12) && len(pts) < points+4; v *= ratio {
 			pts = append(pts, v)
 		}
 		pts = append(pts, top)
@@ -79,6 +88,33 @@ func newPricer(res *scenarios.Resolved, md *model, c int) *pricer {
 	}
 	pr.value = make([][]float64, nT+1)
 	return pr
+}
+
+// gridPoints is the grid size for nT periods.
+func gridPoints(nT int) int {
+	switch {
+	case nT <= 60:
+		return dpGridPoints
+	case nT <= 130:
+		return dpGridPoints * 3 / 4
+	}
+	return dpGridPoints / 2
+}
+
+// saturationExposure is the exposure beyond which a saturating curve gains
+// less than dpSaturation of its ceiling; 0 for curves that do not saturate.
+func saturationExposure(cv scenarios.Curve) float64 {
+	switch cv.Kind {
+	case scenarios.Hill:
+		// 1/(1+(h/a)^s) >= 1-eps  <=>  a >= h*((1-eps)/eps)^(1/s)
+		return cv.Half * math.Pow((1-dpSaturation)/dpSaturation, 1/cv.Shape)
+	case scenarios.Exponential:
+		return cv.Half * -math.Log(dpSaturation)
+	case scenarios.Logistic:
+		// tanh(a/2h) >= 1-eps  <=>  a >= 2h*atanh(1-eps)
+		return 2 * cv.Half * math.Atanh(1-dpSaturation)
+	}
+	return 0
 }
 
 // interp evaluates a value function between grid points.
@@ -177,6 +213,19 @@ func (pr *pricer) schedule(revW, price []float64) []float64 {
 		spend[t], a = x, na
 	}
 	return spend
+}
+
+// shrunk returns the schedule with every spend scaled by f, or nil when a
+// scaled spend breaks a period's floor or flight size.
+func (pr *pricer) shrunk(spend []float64, f float64) []float64 {
+	out := make([]float64, len(spend))
+	for t, x := range spend {
+		out[t] = x * f
+		if !pr.allowed(t, out[t]) {
+			return nil
+		}
+	}
+	return out
 }
 
 // scheduleRevenue is the exact revenue of a channel's schedule.

@@ -139,11 +139,19 @@ func (s *solver) run() (*Result, error) {
 		s.best = relaxed
 	} else {
 		cg, err := s.columnGeneration()
-		if err != nil {
+		if err != nil && relaxed == nil {
 			return nil, err
 		}
-		s.best = cg
 		s.md = md // polish moves every cell's spend
+		s.best = relaxed
+		if cg != nil {
+			// The relaxation's own plan (feasible when there are no
+			// flights) sometimes polishes to a better local optimum.
+			cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.start.Add(s.opts.TimeLimit))
+			if s.best == nil || s.better(cg.Objective, s.best.Objective) {
+				s.best = cg
+			}
+		}
 	}
 	if s.best == nil {
 		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
@@ -487,7 +495,7 @@ func (s *solver) marginalROAS() float64 {
 		sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
 		delta := math.Max(res.BudgetTotal*marginalStep, s.md.scale*1e-3)
 		more.BudgetTotal = res.BudgetTotal + delta
-		spend, _ := sub.polish(s.best.Spend, s.best.Objective, time.Now().Add(marginalTime))
+		spend, _ := sub.polish(s.best.Spend, s.best.Objective, time.Now().Add(min(marginalTime, max(s.remaining(), marginalMinTime))))
 		_, tot := plan.Evaluate(res, spend)
 		return math.Max(tot.Revenue-base.Revenue, 0) / delta
 	}
@@ -495,8 +503,9 @@ func (s *solver) marginalROAS() float64 {
 
 // The step and time of the marginal ROAS measurement.
 const (
-	marginalStep = 1e-3
-	marginalTime = 5 * time.Second
+	marginalStep    = 1e-3
+	marginalTime    = 5 * time.Second
+	marginalMinTime = 200 * time.Millisecond
 )
 
 func windowName(i int) string { return "budget.windows[" + strconv.Itoa(i) + "]" }

@@ -104,3 +104,27 @@ func (m *lp) loadRows(p *glpk.Problem, from int) error {
 	_, err := p.AddRows(n, glpk.Rows{Bounds: rb, Beg: beg, Ind: m.ind[off:], Val: m.val[off:]})
 	return err
 }
+
+// rowTol is the violation, relative to the row's size, above which a
+// solution is said to break a row.
+const rowTol = 1e-7
+
+// satisfied reports whether column values meet every row and bound.
+func (m *lp) satisfied(vals []float64) bool {
+	for j, v := range vals {
+		if v < m.colLo[j]-rowTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+rowTol*(1+math.Abs(m.colUp[j])) {
+			return false
+		}
+	}
+	for i := range m.rowLo {
+		act, size := 0.0, 1.0
+		for k := m.beg[i]; k < m.beg[i+1]; k++ {
+			act += m.val[k] * vals[m.ind[k]]
+			size += math.Abs(m.val[k] * vals[m.ind[k]])
+		}
+		if act < m.rowLo[i]-rowTol*size || act > m.rowUp[i]+rowTol*size {
+			return false
+		}
+	}
+	return true
+}

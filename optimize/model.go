@@ -265,7 +265,9 @@ func (md *model) build() {
 				m.colObj[md.a[c][t]] += wt * md.rho[c][t] * ch.Curve.ROAS
 				continue
 			}
-			md.w[c][t] = m.col(0, math.Inf(1), wt*md.rho[c][t], glpk.Continuous)
+			// W is increasing, so W(amax) caps the cell even before any cut
+			// (and is the only cap of a cell that can hold no exposure).
+			md.w[c][t] = m.col(0, md.weekly(c, md.amax[c][t]), wt*md.rho[c][t], glpk.Continuous)
 		}
 	}
 	rInd, rVal := md.revenueTerms()

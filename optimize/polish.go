@@ -184,13 +184,16 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 		return nil, 0, false
 	}
 	// The primal simplex: the dual is very slow on many bounded columns.
-	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, Presolve: true, TimeLimit: 30 * time.Second})
+	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: 30 * time.Second})
 	if err != nil || r.Status != glpk.Optimal {
 		return nil, 0, false
 	}
 	vals, err := p.ColValues()
 	if err != nil {
 		return nil, 0, false
+	}
+	if !md.m.satisfied(vals) {
+		return nil, 0, false // never trust a solve whose answer breaks a row
 	}
 	return spendOf(md, vals), (r.Objective - here) * scale, true
 }

@@ -34,6 +34,9 @@ const (
 	// feasibilityTol: how far below the revenue target or ROAS floor an
 	// exact evaluation may fall, relative, before the model is tightened.
 	feasibilityTol = 1e-9
+	// overshootTol: an overshoot of the revenue limits smaller than this
+	// share is left alone.
+	overshootTol = 1e-7
 	// zeroSpend: spends below this share of the money unit are noise of the
 	// simplex and are set to 0.
 	zeroSpend = 1e-9
@@ -246,6 +249,9 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 			s.tighten(md, p, tot)
 			continue
 		}
+		// A feasible plan that overshoots a raised limit gives some back
+		// next round.
+		relaxedLimit := s.tighten(md, p, tot)
 		if !flights {
 			obj := plan.ObjectiveValue(s.res, tot)
 			if best == nil || s.better(obj, best.Objective) {
@@ -258,7 +264,7 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 		first := md.m.numRows()
 		cuts := refineTangents(md, vals)
 		s.trace("relaxation round %d: bound %.8g, %d simplex iterations, %d cuts", round, bound, r.Iterations, cuts)
-		if cuts == 0 {
+		if cuts == 0 && !relaxedLimit {
 			break
 		}
 		if err := md.m.loadRows(p, first); err != nil {
@@ -339,29 +345,39 @@ func (s *solver) simplex(p *glpk.Problem) (glpk.Result, error) {
 	return r, nil
 }
 
-// tighten raises the revenue target and the ROAS floor rows by what the
-// exact evaluation fell short of.
-func (s *solver) tighten(md *model, p *glpk.Problem, tot plan.Totals) {
+// tighten moves the revenue target and the ROAS floor rows by what the
+// exact evaluation fell short of, or back by what it overshot while the rows
+// are raised, so that the raise converges to what the cuts still miss. It
+// reports whether a row moved.
+func (s *solver) tighten(md *model, p *glpk.Problem, tot plan.Totals) bool {
 	res := s.res
-	if res.Objective == scenarios.MinimiseSpend && md.targetRow >= 0 {
-		if short := res.TargetRevenue*(1+feasibilityTol) - tot.Revenue; short > 0 {
-			md.targetExtra += short / md.scale
-			md.m.rowLo[md.targetRow] += short / md.scale
+	moved := false
+	adjust := func(row int, extra *float64, need float64) {
+		if row < 0 {
+			return
+		}
+		// need > 0: short; need < 0: overshoot, given back while raised.
+		d := need / md.scale
+		if d < 0 {
+			d = math.Max(d, -*extra)
+		}
+		if d == 0 || (d < 0 && -d <= overshootTol*math.Abs(md.m.rowLo[row])) {
+			return
+		}
+		*extra += d
+		md.m.rowLo[row] += d
+		moved = true
+		if p != nil {
+			_ = p.SetRowBounds([]int{row}, []glpk.Bound{bound(md.m.rowLo[row], md.m.rowUp[row])})
 		}
 	}
-	if res.MinROAS > 0 && md.roasRow >= 0 {
-		if short := res.MinROAS*tot.Spend*(1+feasibilityTol) - tot.Revenue; short > 0 {
-			md.roasExtra += short / md.scale
-			md.m.rowLo[md.roasRow] += short / md.scale
-		}
+	if res.Objective == scenarios.MinimiseSpend {
+		adjust(md.targetRow, &md.targetExtra, res.TargetRevenue*(1+feasibilityTol)-tot.Revenue)
 	}
-	if p != nil {
-		for _, r := range []int{md.targetRow, md.roasRow} {
-			if r >= 0 {
-				_ = p.SetRowBounds([]int{r}, []glpk.Bound{bound(md.m.rowLo[r], md.m.rowUp[r])})
-			}
-		}
+	if res.MinROAS > 0 {
+		adjust(md.roasRow, &md.roasExtra, res.MinROAS*tot.Spend*(1+feasibilityTol)-tot.Revenue)
 	}
+	return moved
 }
 
 func isTimeout(err error) bool {

@@ -175,12 +175,8 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 		}
 	}
 	md.aggregateRows(rInd, rVal, rConst)
-	p, err := glpk.New()
+	p, err := s.stepProblem(md)
 	if err != nil {
-		return nil, 0, false
-	}
-	defer p.Close()
-	if md.m.load(p, s.maximise()) != nil {
 		return nil, 0, false
 	}
 	// The primal simplex: the dual is very slow on many bounded columns.
@@ -192,8 +188,54 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 	if err != nil {
 		return nil, 0, false
 	}
+	if s.stepProb != p {
+		p.Close()
+	}
 	if !md.m.satisfied(vals) {
 		return nil, 0, false // never trust a solve whose answer breaks a row
 	}
 	return spendOf(md, vals), (r.Objective - here) * scale, true
+}
+
+// stepProblem returns a GLPK problem holding a linearised step. Without
+// revenue limits, whose rows change with the gradient, every step has the
+// same rows, so one problem is kept and only its column bounds and
+// objective change: the primal simplex then starts from the last basis.
+func (s *solver) stepProblem(md *model) (*glpk.Problem, error) {
+	reuse := md.targetRow < 0 && md.roasRow < 0
+	if reuse && s.stepProb != nil && s.stepCols == md.m.numCols() && s.stepRows == md.m.numRows() {
+		n := md.m.numCols()
+		cols := make([]int, n)
+		bounds := make([]glpk.Bound, n)
+		for j := range cols {
+			cols[j] = j
+			bounds[j] = bound(md.m.colLo[j], md.m.colUp[j])
+		}
+		if err := s.stepProb.SetColBounds(cols, bounds); err == nil {
+			if err := s.stepProb.SetObjCoefs(cols, md.m.colObj); err == nil {
+				return s.stepProb, nil
+			}
+		}
+		s.closeStepProblem()
+	}
+	p, err := glpk.New()
+	if err != nil {
+		return nil, err
+	}
+	if err := md.m.load(p, s.maximise()); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if reuse {
+		s.closeStepProblem()
+		s.stepProb, s.stepCols, s.stepRows = p, md.m.numCols(), md.m.numRows()
+	}
+	return p, nil
+}
+
+func (s *solver) closeStepProblem() {
+	if s.stepProb != nil {
+		s.stepProb.Close()
+		s.stepProb = nil
+	}
 }

@@ -99,6 +99,7 @@ func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
 		opts.TimeLimit = DefaultTimeLimit
 	}
 	s := &solver{res: res, opts: opts, start: time.Now()}
+	defer s.closeStepProblem()
 	return s.run()
 }
 
@@ -108,6 +109,9 @@ type solver struct {
 	start time.Time
 	md    *model // the model whose spend columns the polish uses
 	best  *Result
+	// stepProb keeps the linearised problem of polishing between steps.
+	stepProb           *glpk.Problem
+	stepCols, stepRows int
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }

@@ -100,7 +100,18 @@ func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
 	}
 	s := &solver{res: res, opts: opts, start: time.Now()}
 	defer s.closeStepProblem()
-	return s.run()
+	r, err := s.run()
+	if r != nil {
+		// No proven bound (the time ran out first) is reported as a bound of
+		// 0 and a gap of 1, never as an infinity that JSON cannot carry.
+		if math.IsInf(r.Bound, 0) || math.IsNaN(r.Bound) || math.IsNaN(r.Gap) {
+			r.Bound, r.Gap = 0, 1
+		}
+		if math.IsNaN(r.MarginalROAS) || math.IsInf(r.MarginalROAS, 0) {
+			r.MarginalROAS = 0
+		}
+	}
+	return r, err
 }
 
 type solver struct {
@@ -139,7 +150,12 @@ func (s *solver) run() (*Result, error) {
 		relaxed, bound, err = s.relaxation(md)
 	}
 	if err != nil {
-		return nil, err
+		if !isTimeout(err) {
+			return nil, err
+		}
+		// The time ran out before the relaxation was solved: keep what a
+		// local search finds, with no proven bound.
+		return s.fallback(md)
 	}
 	s.trace("relaxation: bound %.6g", bound)
 	if relaxed != nil && !newModel(s.res, true).hasColumns() {
@@ -147,7 +163,16 @@ func (s *solver) run() (*Result, error) {
 	} else {
 		cg, err := s.columnGeneration()
 		if err != nil && relaxed == nil {
-			return nil, err
+			if !isTimeout(err) {
+				return nil, err
+			}
+			fb, err := s.fallback(md)
+			if err != nil {
+				return nil, err
+			}
+			fb.Bound = bound
+			fb.Gap = relGap(fb.Objective, bound, s.maximise())
+			return fb, nil
 		}
 		s.md = md // polish moves every cell's spend
 		s.best = relaxed
@@ -177,6 +202,43 @@ func (s *solver) run() (*Result, error) {
 	s.best.MarginalROAS = s.marginalROAS()
 	s.best.Seconds = time.Since(s.start).Seconds()
 	return s.best, nil
+}
+
+// fallbackTime is what a scenario whose relaxation outran the time limit
+// gets to find a plan by local search.
+const fallbackTime = 30 * time.Second
+
+// fallback finds a feasible plan by sequential linear programming from the
+// vertex of the limits that the gradient at an almost empty plan points to.
+// Channels with minimum flights stay dark, which keeps every flight rule.
+// There is no proven bound: Bound is 0 and Gap 1.
+func (s *solver) fallback(md *model) (*Result, error) {
+	s.md = md
+	s.closeStepProblem()
+	tiny := make([][]float64, md.nC)
+	for c := range tiny {
+		tiny[c] = make([]float64, md.nT)
+		if nonconvex(&s.res.Channels[c]) && hasFlights(s.res) {
+			continue
+		}
+		for t := range tiny[c] {
+			if j := md.x[c][t]; j >= 0 {
+				tiny[c][t] = math.Max(md.m.colLo[j], md.m.colUp[j]*startSpendShare) * md.scale
+			}
+		}
+	}
+	spend, _, ok := s.linearStep(tiny, math.Inf(1), md.scale)
+	if !ok {
+		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
+	}
+	_, tot := plan.Evaluate(s.res, spend)
+	if !s.exactlyFeasible(tot) {
+		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
+	}
+	obj := plan.ObjectiveValue(s.res, tot)
+	spend, obj = s.polish(spend, obj, time.Now().Add(fallbackTime))
+	return &Result{Spend: spend, Objective: obj, Status: StatusFeasible, Gap: 1,
+		Seconds: time.Since(s.start).Seconds()}, nil
 }
 
 // trace logs the solver's progress when verbose.

@@ -78,6 +78,9 @@ func newRootCmd(s *streams) *cobra.Command {
 concentrating the budget into the festival battles (618, Double 11, ...) where
 demand and conversion peak, and proves how much that gains over spreading the
 budget evenly.`,
+		Example: `  peakplan init my-plan && peakplan optimize my-plan/scenario.yaml --html report.html
+  peakplan calendar --year 2027
+  peakplan check plans/2027.yaml --max-gap 1`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,

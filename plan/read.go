@@ -20,8 +20,12 @@ import (
 // with one number a line is about 10 MiB.
 const MaxFileBytes = 64 << 20
 
-// maxPlanNodes bounds the YAML nodes of a plan file (aliases included).
-const maxPlanNodes = 20_000_000
+// maxPlanNodes bounds the YAML nodes of a plan file; maxPlanMappingKeys the
+// keys of one mapping (a plan's mappings have a few dozen at most).
+const (
+	maxPlanNodes       = 20_000_000
+	maxPlanMappingKeys = 1000
+)
 
 // Positions maps places in a plan file to their lines, so a check can point
 // at the number that breaks a limit.
@@ -49,7 +53,22 @@ func (p *Positions) ChannelLine(c int) int {
 	return p.chans[c]
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLine     = regexp.MustCompile(`line (\d+)`)
+	yamlLinePfx  = regexp.MustCompile(`^(yaml: )?line \d+: `)
+	yamlNotFound = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	yamlTypeName = regexp.MustCompile(` into [a-z.]*\.?[A-Za-z0-9_\[\]]+$`)
+)
+
+// tidyYAMLMessage turns the library's wording into the plan's terms.
+func tidyYAMLMessage(msg string) string {
+	msg = yamlLinePfx.ReplaceAllString(msg, "")
+	msg = yamlNotFound.ReplaceAllString(msg, "unknown field \"$1\"")
+	if strings.HasPrefix(msg, "cannot unmarshal") {
+		msg = yamlTypeName.ReplaceAllString(msg, "") + " where the plan expects another type"
+	}
+	return msg
+}
 
 // Read reads a plan document (YAML or JSON) strictly: unknown fields, wrong
 // types and non-finite numbers are errors with the file's line.
@@ -77,7 +96,7 @@ func Read(r io.Reader, name string) (doc *Document, pos *Positions, err error) {
 		return nil, nil, fmt.Errorf("%s:1:1: a plan is a mapping with version, periods and channels", name)
 	}
 	if n := countNodes(root.Content[0], 0); n > maxPlanNodes {
-		return nil, nil, fmt.Errorf("%s: the file has too many YAML nodes", name)
+		return nil, nil, fmt.Errorf("%s: the file is too large, too deep or has a mapping with too many keys to be a plan", name)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -93,7 +112,9 @@ func Read(r io.Reader, name string) (doc *Document, pos *Positions, err error) {
 }
 
 func countNodes(n *yaml.Node, depth int) int {
-	if depth > 100 {
+	// Deep nesting and huge mappings (whose duplicate-key check is
+	// quadratic) have no place in a plan.
+	if depth > 100 || (n.Kind == yaml.MappingNode && len(n.Content)/2 > maxPlanMappingKeys) {
 		return maxPlanNodes + 1
 	}
 	c := 1
@@ -112,15 +133,15 @@ func planError(name string, err error) error {
 		var parts []string
 		for _, e := range te.Errors {
 			if m := yamlLine.FindStringSubmatch(e); m != nil {
-				parts = append(parts, fmt.Sprintf("%s:%s:1: %s", name, m[1], e))
+				parts = append(parts, fmt.Sprintf("%s:%s:1: %s", name, m[1], tidyYAMLMessage(e)))
 			} else {
-				parts = append(parts, name+": "+e)
+				parts = append(parts, name+": "+tidyYAMLMessage(e))
 			}
 		}
 		return errors.New(strings.Join(parts, "\n"))
 	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s:%s:1: %s", name, m[1], msg)
+		return fmt.Errorf("%s:%s:1: %s", name, m[1], tidyYAMLMessage(msg))
 	}
 	return fmt.Errorf("%s: %s", name, msg)
 }

@@ -195,6 +195,13 @@ func checkPlan(opts *checkOptions) (*checkReport, error) {
 			gap := objectiveGap(rep.Objective, opt, res.Objective != scenarios.MinimiseSpend)
 			rep.Optimum, rep.Gap = &opt, &gap
 			rep.gapFails = gap > opts.maxGap/100+gapTol
+			// The best plan found is a sure witness against a plan far below
+			// it; a pass needs the optimum proven within the allowed gap.
+			if !rep.gapFails && r.Gap > opts.maxGap/100+gapTol {
+				return nil, &exitError{code: exitSolver, err: fmt.Errorf(
+					"solver: the optimum is only known within %s, too loosely to judge a gap of %s%% (raise --time-limit)",
+					percentGap(r.Gap), trimFloat(opts.maxGap))}
+			}
 		}
 	}
 	rep.OK = len(rep.Violations) == 0 && !rep.gapFails

@@ -217,12 +217,14 @@ func printPlanSummary(w io.Writer, doc *plan.Document, res *scenarios.Resolved) 
 	}
 
 	s := doc.Solver
-	fmt.Fprintf(w, "\nSolver: %s, %s in %.1f s; ", s.Name, s.Status, s.Seconds)
-	switch res.Objective {
-	case scenarios.MinimiseSpend:
-		fmt.Fprintf(w, "no plan can spend less than %s (gap %s)\n", money(s.Bound), percentGap(s.MIPGap))
+	fmt.Fprintf(w, "\nSolver: %s, %s in %.1f s. ", s.Name, s.Status, s.Seconds)
+	switch {
+	case s.Bound == 0 && s.MIPGap >= 1:
+		fmt.Fprintln(w, "The time ran out before a bound was proven; this plan comes from a local search.")
+	case res.Objective == scenarios.MinimiseSpend:
+		fmt.Fprintf(w, "Proven: no plan can spend less than %s; this plan is within %s of that.\n", money(s.Bound), percentGap(s.MIPGap))
 	default:
-		fmt.Fprintf(w, "no plan can reach more than %s (gap %s)\n", money(s.Bound), percentGap(s.MIPGap))
+		fmt.Fprintf(w, "Proven: no plan can reach more than %s; this plan is within %s of that.\n", money(s.Bound), percentGap(s.MIPGap))
 	}
 }
 

@@ -53,18 +53,25 @@ func useFirstOrder(res *scenarios.Resolved, md *model) bool {
 func (s *solver) firstOrder(md *model) (*Result, float64, error) {
 	res := s.res
 	s.md = md
-	// A feasible start: the vertex of the limits that the gradient at an
-	// almost empty plan points to.
-	tiny := make([][]float64, md.nC)
-	for c := range tiny {
-		tiny[c] = make([]float64, md.nT)
-		for t := range tiny[c] {
-			if j := md.x[c][t]; j >= 0 {
-				tiny[c][t] = math.Max(md.m.colLo[j], md.m.colUp[j]*startSpendShare) * md.scale
+	// Start near an even spread of the budget: one step within a trust
+	// region around it lands on a feasible plan that is spread out, from
+	// which the steps converge far faster than from a vertex of the limits,
+	// where the whole budget sits in a few cells.
+	spend, _, ok := s.linearStep(evenStart(res, md), 1, md.scale)
+	if !ok {
+		// The vertex of the limits that the gradient at an almost empty
+		// plan points to.
+		tiny := make([][]float64, md.nC)
+		for c := range tiny {
+			tiny[c] = make([]float64, md.nT)
+			for t := range tiny[c] {
+				if j := md.x[c][t]; j >= 0 {
+					tiny[c][t] = math.Max(md.m.colLo[j], md.m.colUp[j]*startSpendShare) * md.scale
+				}
 			}
 		}
+		spend, _, ok = s.linearStep(tiny, math.Inf(1), md.scale)
 	}
-	spend, _, ok := s.linearStep(tiny, math.Inf(1), md.scale)
 	if !ok {
 		return nil, 0, s.diagnose(md)
 	}
@@ -83,4 +90,36 @@ func (s *solver) firstOrder(md *model) (*Result, float64, error) {
 		}
 	}
 	return &Result{Spend: spend, Objective: obj}, bound, nil
+}
+
+// evenStart spreads the budget over every open cell by days, within the
+// cells' limits. It need not meet every limit: it only centres the first
+// trust region.
+func evenStart(res *scenarios.Resolved, md *model) [][]float64 {
+	days := 0
+	for c := range res.Channels {
+		for t := range res.Periods {
+			if md.x[c][t] >= 0 {
+				days += res.Channels[c].AvailableDays[t]
+			}
+		}
+	}
+	total := res.BudgetTotal
+	if math.IsInf(total, 1) || days == 0 {
+		total = 0
+	}
+	out := make([][]float64, md.nC)
+	for c := range out {
+		out[c] = make([]float64, md.nT)
+		for t := range out[c] {
+			j := md.x[c][t]
+			if j < 0 {
+				continue
+			}
+			x := total * float64(res.Channels[c].AvailableDays[t]) / float64(days)
+			x = math.Max(x, md.m.colLo[j]*md.scale)
+			out[c][t] = math.Min(x, md.m.colUp[j]*md.scale)
+		}
+	}
+	return out
 }

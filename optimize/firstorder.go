@@ -123,3 +123,19 @@ func evenStart(res *scenarios.Resolved, md *model) [][]float64 {
 	}
 	return out
 }
+
+// largeNonconvex reports whether a scenario is too large for the cut model
+// and has S-curves or minimum flights, so that the first-order path cannot
+// take it either.
+func largeNonconvex(res *scenarios.Resolved, md *model) bool {
+	cells, nonconcave := 0, false
+	for c := range res.Channels {
+		nonconcave = nonconcave || nonconvex(&res.Channels[c])
+		for t := range res.Periods {
+			if md.x[c][t] >= 0 {
+				cells++
+			}
+		}
+	}
+	return nonconcave && cells > firstOrderCells
+}

@@ -144,6 +144,11 @@ func (s *solver) run() (*Result, error) {
 	var relaxed *Result
 	var bound float64
 	var err error
+	if largeNonconvex(s.res, md) {
+		// The cut model of a large scenario with S-curves or flights is
+		// beyond the simplex; a local search uses the whole time instead.
+		return s.fallback(md, s.remaining())
+	}
 	if useFirstOrder(s.res, md) {
 		relaxed, bound, err = s.firstOrder(md)
 	} else {
@@ -155,7 +160,7 @@ func (s *solver) run() (*Result, error) {
 		}
 		// The time ran out before the relaxation was solved: keep what a
 		// local search finds, with no proven bound.
-		return s.fallback(md)
+		return s.fallback(md, fallbackTime)
 	}
 	s.trace("relaxation: bound %.6g", bound)
 	if relaxed != nil && !newModel(s.res, true).hasColumns() {
@@ -166,7 +171,7 @@ func (s *solver) run() (*Result, error) {
 			if !isTimeout(err) {
 				return nil, err
 			}
-			fb, err := s.fallback(md)
+			fb, err := s.fallback(md, fallbackTime)
 			if err != nil {
 				return nil, err
 			}
@@ -208,37 +213,56 @@ func (s *solver) run() (*Result, error) {
 // gets to find a plan by local search.
 const fallbackTime = 30 * time.Second
 
-// fallback finds a feasible plan by sequential linear programming from the
-// vertex of the limits that the gradient at an almost empty plan points to.
-// Channels with minimum flights stay dark, which keeps every flight rule.
-// There is no proven bound: Bound is 0 and Gap 1.
-func (s *solver) fallback(md *model) (*Result, error) {
+// fallback finds a feasible plan by sequential linear programming on the
+// exact model, from two starts: an even spread, and the vertex of the limits
+// that the gradient at an almost empty plan points to (which concentrates
+// spend, as S-curves want). Channels with minimum flights stay dark, which
+// keeps every flight rule. There is no proven bound: Bound is 0 and Gap 1.
+func (s *solver) fallback(md *model, budget time.Duration) (*Result, error) {
 	s.md = md
 	s.closeStepProblem()
+	dark := func(c int) bool { return hasFlights(s.res) && nonconvex(&s.res.Channels[c]) }
 	tiny := make([][]float64, md.nC)
+	even := evenStart(s.res, md)
 	for c := range tiny {
 		tiny[c] = make([]float64, md.nT)
-		if nonconvex(&s.res.Channels[c]) && hasFlights(s.res) {
-			continue
-		}
 		for t := range tiny[c] {
+			if dark(c) {
+				even[c][t] = 0
+				continue
+			}
 			if j := md.x[c][t]; j >= 0 {
 				tiny[c][t] = math.Max(md.m.colLo[j], md.m.colUp[j]*startSpendShare) * md.scale
 			}
 		}
 	}
-	spend, _, ok := s.linearStep(tiny, math.Inf(1), md.scale)
-	if !ok {
+	var best *Result
+	for i, start := range []struct {
+		spend [][]float64
+		step  float64
+	}{{even, 1}, {tiny, math.Inf(1)}} {
+		s.closeStepProblem()
+		spend, _, ok := s.linearStep(start.spend, start.step, md.scale)
+		if !ok {
+			continue
+		}
+		_, tot := plan.Evaluate(s.res, spend)
+		if !s.exactlyFeasible(tot) {
+			continue
+		}
+		obj := plan.ObjectiveValue(s.res, tot)
+		spend, obj = s.polishFor(spend, obj, time.Now().Add(budget/2), polishMaxIters)
+		s.trace("fallback start %d: %.8g", i, obj)
+		if best == nil || s.better(obj, best.Objective) {
+			best = &Result{Spend: spend, Objective: obj}
+		}
+	}
+	if best == nil {
 		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
 	}
-	_, tot := plan.Evaluate(s.res, spend)
-	if !s.exactlyFeasible(tot) {
-		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
-	}
-	obj := plan.ObjectiveValue(s.res, tot)
-	spend, obj = s.polish(spend, obj, time.Now().Add(fallbackTime))
-	return &Result{Spend: spend, Objective: obj, Status: StatusFeasible, Gap: 1,
-		Seconds: time.Since(s.start).Seconds()}, nil
+	best.Status, best.Gap = StatusFeasible, 1
+	best.Seconds = time.Since(s.start).Seconds()
+	return best, nil
 }
 
 // trace logs the solver's progress when verbose.

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -141,10 +139,10 @@ func simulatePlan(doc *plan.Document, res *scenarios.Resolved, spec scenarios.Un
 // terminal; redirected output stays free of control characters.
 func runSimulation(res *scenarios.Resolved, spend [][]float64, spec scenarios.UncertaintySpec, errOut io.Writer) (*plan.Simulation, error) {
 	var progress func(done, total int)
-	if simulationIsTerminal(errOut) {
-		bar := &simulationBar{w: errOut, label: "simulating"}
+	if isTerminal(errOut) {
+		bar := &progressBar{w: errOut, label: "simulating"}
 		progress = bar.update
-		defer bar.clear()
+		defer bar.finish()
 	}
 	return plan.Simulate(res, spend, spec, progress)
 }
@@ -160,45 +158,6 @@ func simulationHasSpread(res *scenarios.Resolved, spec scenarios.UncertaintySpec
 		}
 	}
 	return false
-}
-
-// simulationIsTerminal reports whether w is a character device such as a
-// terminal.
-func simulationIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// simulationBar draws "label [#####-----]  50%" on one terminal line, redrawing
-// only when the shown percentage changes. plan.Simulate calls it from one
-// goroutine.
-type simulationBar struct {
-	w     io.Writer
-	label string
-	shown int
-	drawn bool
-}
-
-const simulationBarWidth = 30
-
-func (b *simulationBar) update(done, total int) {
-	pct := 100 * done / max(total, 1)
-	if b.drawn && pct == b.shown {
-		return
-	}
-	b.shown, b.drawn = pct, true
-	full := simulationBarWidth * done / max(total, 1)
-	fmt.Fprintf(b.w, "\r%s [%s%s] %3d%%", b.label, strings.Repeat("#", full), strings.Repeat("-", simulationBarWidth-full), pct)
-}
-
-func (b *simulationBar) clear() {
-	if b.drawn {
-		fmt.Fprint(b.w, "\r\033[K")
-	}
 }
 
 func printSimulation(w io.Writer, sim *plan.Simulation, res *scenarios.Resolved, spec scenarios.UncertaintySpec, planFile string) {

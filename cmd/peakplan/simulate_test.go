@@ -105,9 +105,9 @@ func TestSimulatePlanMatchesCommand(t *testing.T) {
 	}
 }
 
-func TestSimulationBar(t *testing.T) {
+func TestProgressBar(t *testing.T) {
 	var w bytes.Buffer
-	bar := &simulationBar{w: &w, label: "simulating"}
+	bar := &progressBar{w: &w, label: "simulating"}
 	for done := 0; done <= 1000; done += 5 {
 		bar.update(done, 1000)
 	}
@@ -115,19 +115,19 @@ func TestSimulationBar(t *testing.T) {
 	if n := strings.Count(w.String(), "\r"); n != 101 {
 		t.Errorf("%d redraws, want 101", n)
 	}
-	if !strings.HasSuffix(w.String(), "\rsimulating ["+strings.Repeat("#", simulationBarWidth)+"] 100%") {
+	if !strings.HasSuffix(w.String(), "\rsimulating ["+strings.Repeat("#", progressBarWidth)+"] 100%") {
 		t.Errorf("last frame %q", w.String()[max(0, w.Len()-60):])
 	}
-	bar.clear()
+	bar.finish()
 	if !strings.HasSuffix(w.String(), "\r\033[K") {
 		t.Errorf("clear did not erase the line")
 	}
 	var quiet bytes.Buffer
-	(&simulationBar{w: &quiet}).clear()
+	(&progressBar{w: &quiet}).finish()
 	if quiet.Len() != 0 {
 		t.Errorf("clearing an undrawn bar wrote %q", quiet.String())
 	}
-	if simulationIsTerminal(&quiet) {
+	if isTerminal(&quiet) {
 		t.Errorf("a buffer is not a terminal")
 	}
 }

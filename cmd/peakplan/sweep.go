@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -77,7 +76,7 @@ cores.`,
 				}
 				opts.budgets = list
 			}
-			opts.progress = sweepTerminal(s.ErrOut)
+			opts.progress = isTerminal(s.ErrOut)
 			return sweepRun(opts)
 		},
 	}
@@ -185,9 +184,9 @@ func sweepScenario(res *scenarios.Resolved, opts *sweepOptions) (*sweepResult, e
 		budgets = optimize.SweepBudgets(res.BudgetTotal, opts.from, opts.to, opts.steps)
 	}
 	so := optimize.SweepOptions{Options: optimize.Options{TimeLimit: opts.timeLimit, Gap: opts.gap}}
-	var bar *sweepBar
+	var bar *progressBar
 	if opts.progress {
-		bar = &sweepBar{w: opts.io.ErrOut}
+		bar = &progressBar{w: opts.io.ErrOut, label: "sweep"}
 		so.Progress = bar.update
 	}
 	points, breakEven, err := optimize.Sweep(res, budgets, so)
@@ -286,37 +285,4 @@ func printSweepText(w io.Writer, out *sweepResult, res *scenarios.Resolved) {
 		}
 	}
 	fmt.Fprintln(w, "\nBreak-even budget: no budget in this range meets the scenario's other limits")
-}
-
-// sweepTerminal reports whether w is a terminal, where a progress bar helps
-// rather than litters a log.
-func sweepTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// sweepBar redraws "sweep [#####     ] 5/16" on one terminal line; a nil bar
-// draws nothing. optimize.Sweep never calls update concurrently.
-type sweepBar struct {
-	w     io.Writer
-	drawn bool
-}
-
-// sweepBarWidth is the number of cells of the bar.
-const sweepBarWidth = 30
-
-func (b *sweepBar) update(done, total int) {
-	n := done * sweepBarWidth / max(total, 1)
-	fmt.Fprintf(b.w, "\rsweep [%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", sweepBarWidth-n), done, total)
-	b.drawn = true
-}
-
-func (b *sweepBar) finish() {
-	if b != nil && b.drawn {
-		fmt.Fprint(b.w, "\r\033[K") // clear the line so the table starts clean
-	}
 }

@@ -38,7 +38,7 @@ func TestSweepProgressBar(t *testing.T) {
 		t.Errorf("sweep %+v", out)
 	}
 	bar := errOut.String()
-	if !strings.Contains(bar, "\rsweep [") || !strings.Contains(bar, "] 3/3") || !strings.HasSuffix(bar, "\r\033[K") {
+	if !strings.Contains(bar, "\rsweep [") || !strings.Contains(bar, "] 100%") || !strings.HasSuffix(bar, "\r\033[K") {
 		t.Errorf("progress output %q", bar)
 	}
 }

@@ -305,12 +305,7 @@ func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
 	if !ms.s.maximise() {
 		sigma = -1
 	}
-	alpha := md.objWeight()
-	for _, r := range []int{md.targetRow, md.roasRow} {
-		if r >= 0 {
-			alpha -= duals[r]
-		}
-	}
+	alpha := ms.revenueValue(duals)
 	cost := md.spendCost()
 	nT := len(res.Periods)
 	revW = make([]float64, nT)
@@ -324,6 +319,17 @@ func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
 		price[t] = sigma * p
 	}
 	return revW, price
+}
+
+// revenueValue is alpha: the master's value of a unit of revenue.
+func (ms *master) revenueValue(duals []float64) float64 {
+	alpha := ms.md.objWeight()
+	for _, r := range []int{ms.md.targetRow, ms.md.roasRow} {
+		if r >= 0 {
+			alpha -= duals[r]
+		}
+	}
+	return alpha
 }
 
 // Diversification of the final schedules.
@@ -411,37 +417,20 @@ func (ms *master) price(duals []float64, objScale float64) (int, error) {
 	if !ms.s.maximise() {
 		sigma = -1
 	}
-	alpha := md.objWeight()
-	for _, r := range []int{md.targetRow, md.roasRow} {
-		if r >= 0 {
-			alpha -= duals[r]
-		}
-	}
 	added := 0
-	nT := len(res.Periods)
-	revW := make([]float64, nT)
-	price := make([]float64, nT)
-	cost := md.spendCost()
 	for c := range res.Channels {
 		if !md.cg[c] {
 			continue
 		}
-		// d*scale = alpha*R + sum_t price_t x_t - scale*dual(convexity)
-		for t := 0; t < nT; t++ {
-			revW[t] = sigma * alpha * md.rho[c][t]
-			p := cost
-			for _, rc := range md.cellRows[c][t] {
-				p -= duals[rc.row] * rc.coef
-			}
-			price[t] = sigma * p
-		}
+		revW, price := ms.prices(duals, c)
 		sp := ms.pricers[c].schedule(revW, price)
 		if sp == nil {
 			continue
 		}
-		// The reduced value, exact on the schedule's revenue.
+		// The reduced value, exact on the schedule's revenue; price carries
+		// sigma, which the sum takes back out.
 		rev := scheduleRevenue(res, c, sp)
-		d := alpha * rev
+		d := ms.revenueValue(duals) * rev
 		for t, x := range sp {
 			d += sigma * price[t] * x
 		}

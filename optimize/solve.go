@@ -23,9 +23,6 @@ const (
 	DefaultGap = 1e-4
 	// DefaultTimeLimit bounds one optimisation.
 	DefaultTimeLimit = time.Minute
-	// mipShare is the share of the time limit one MIP search may take; the
-	// rest is left for refinement and polishing.
-	mipShare = 0.5
 	// maxRounds bounds the refinement rounds.
 	maxRounds = 60
 	// cutTol: a cell whose model revenue exceeds its curve by more than

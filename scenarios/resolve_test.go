@@ -88,10 +88,9 @@ func checkPeriods(t *testing.T, res *Resolved, want []span) {
 // fest is a festival window as the test knows it, with per-channel
 // overrides by channel name.
 type fest struct {
-	from, to   string
-	u, k       float64
-	chU, chK   map[string]float64
-	presetName string
+	from, to string
+	u, k     float64
+	chU, chK map[string]float64
 }
 
 // daily returns u_c(d) and k_c(d) of model.md: the largest multiplier of the

@@ -282,8 +282,6 @@ func checkBound(t *testing.T, k knapsack, p *Problem, res MIPResult, opt *float6
 	}
 }
 
-func isFinite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
-
 func TestMIPBoundIsSound(t *testing.T) {
 	// Instances GLPK solves within about a second, so the optimum is known;
 	// interrupted runs must bracket it. Seed 0 maximizes, seed 1

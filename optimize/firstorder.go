@@ -17,9 +17,13 @@ import (
 // the final plan over the whole feasible set (the Frank-Wolfe gap) bounds
 // how far any plan can be above it.
 const (
-	// firstOrderCells: scenarios with more cells than this take the
-	// first-order path.
-	firstOrderCells = 4000
+	// firstOrderCells: concave scenarios with more cells than this take
+	// the first-order path (measured: on a daily plan of 5 channels, 1,825
+	// cells, it reaches a better plan in 3.7 s than the cut model in 6 s).
+	firstOrderCells = 1500
+	// localSearchCells: scenarios with S-curves or flights and more cells
+	// than this are beyond the cut model, and get a local search.
+	localSearchCells = 4000
 	// firstOrderBatch is the number of trust-region steps between two
 	// checks of the Frank-Wolfe gap.
 	firstOrderBatch = 25
@@ -137,5 +141,5 @@ func largeNonconvex(res *scenarios.Resolved, md *model) bool {
 			}
 		}
 	}
-	return nonconcave && cells > firstOrderCells
+	return nonconcave && cells > localSearchCells
 }

@@ -80,6 +80,7 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 			step /= 4
 			continue
 		}
+		s.adaptCellSteps(spend, cand)
 		spend, obj = cand, cobj
 		step = math.Min(step*2, 1)
 	}
@@ -152,7 +153,7 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 				}
 			}
 			if !math.IsInf(step, 1) {
-				d := step * math.Max(x, ref)
+				d := step * math.Max(x, ref) * s.cellStep(c, t)
 				lo, up = math.Max(lo, x-d), math.Min(up, x+d)
 			}
 			if up < lo {
@@ -237,5 +238,51 @@ func (s *solver) closeStepProblem() {
 	if s.stepProb != nil {
 		s.stepProb.Close()
 		s.stepProb = nil
+	}
+}
+
+// Per-cell trust regions, adapted like Rprop: a cell that keeps moving the
+// same way gets a wider region, one that turns back a narrower one. It
+// removes most of the zig-zag of a single trust region on thousands of
+// cells.
+const (
+	cellStepGrow   = 1.5
+	cellStepShrink = 0.5
+	cellStepMax    = 8
+	cellStepMin    = 1.0 / 64
+)
+
+func (s *solver) cellStep(c, t int) float64 {
+	if s.cellSteps == nil {
+		return 1
+	}
+	return s.cellSteps[c][t]
+}
+
+func (s *solver) adaptCellSteps(from, to [][]float64) {
+	if s.cellSteps == nil {
+		s.cellSteps = make([][]float64, len(from))
+		s.lastMove = make([][]float64, len(from))
+		for c := range from {
+			s.cellSteps[c] = make([]float64, len(from[c]))
+			s.lastMove[c] = make([]float64, len(from[c]))
+			for t := range s.cellSteps[c] {
+				s.cellSteps[c][t] = 1
+			}
+		}
+	}
+	for c := range from {
+		for t := range from[c] {
+			move := to[c][t] - from[c][t]
+			switch {
+			case move*s.lastMove[c][t] > 0:
+				s.cellSteps[c][t] = math.Min(s.cellSteps[c][t]*cellStepGrow, cellStepMax)
+			case move*s.lastMove[c][t] < 0:
+				s.cellSteps[c][t] = math.Max(s.cellSteps[c][t]*cellStepShrink, cellStepMin)
+			}
+			if move != 0 {
+				s.lastMove[c][t] = move
+			}
+		}
 	}
 }

@@ -120,6 +120,8 @@ type solver struct {
 	// stepProb keeps the linearised problem of polishing between steps.
 	stepProb           *glpk.Problem
 	stepCols, stepRows int
+	// cellSteps scale each cell's trust region; lastMove is its last move.
+	cellSteps, lastMove [][]float64
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }

@@ -58,8 +58,8 @@ type master struct {
 	pricers []*pricer
 }
 
-func (s *solver) columnGeneration() (*Result, error) {
-	md := newModel(s.res, true)
+func (s *solver) columnGeneration(every bool) (*Result, error) {
+	md := newModelWith(s.res, true, every)
 	md.build()
 	p, err := glpk.New()
 	if err != nil {
@@ -357,8 +357,12 @@ var diversifyShrink = []float64{0.97, 0.9, 0.8}
 func (ms *master) diversify(duals []float64) error {
 	res := ms.s.res
 	nT := len(res.Periods)
+	steps := diversifySteps
+	if nT > 130 {
+		steps = diversifySteps / 4 // a daily dynamic programme costs 50 times a weekly one
+	}
 	for c := range res.Channels {
-		if !ms.md.cg[c] {
+		if !ms.md.cg[c] || !nonconvex(&res.Channels[c]) {
 			continue
 		}
 		revW, price := ms.prices(duals, c)
@@ -377,8 +381,8 @@ func (ms *master) diversify(duals []float64) error {
 		}
 		scaled := make([]float64, nT)
 		for _, spread := range []float64{0, diversifyRankSpread} {
-			for i := 0; i < diversifySteps; i++ {
-				f := diversifyLow * math.Pow(diversifyHigh/diversifyLow, float64(i)/float64(diversifySteps-1))
+			for i := 0; i < steps; i++ {
+				f := diversifyLow * math.Pow(diversifyHigh/diversifyLow, float64(i)/float64(steps-1))
 				for t := range scaled {
 					// price is minus the value of spend: scaling it up makes
 					// spend dearer (for both signs of sigma).
@@ -453,6 +457,9 @@ func (ms *master) integerPlan() (*Result, error) {
 	md, s := ms.md, ms.s
 	var cols []int
 	for c := range ms.sched {
+		if !nonconvex(&s.res.Channels[c]) {
+			continue // a mix of a concave channel's schedules is a schedule
+		}
 		for _, sc := range ms.sched[c] {
 			cols = append(cols, sc.col)
 		}
@@ -461,8 +468,10 @@ func (ms *master) integerPlan() (*Result, error) {
 	for i := range kinds {
 		kinds[i] = glpk.Binary
 	}
-	if err := ms.p.SetColKinds(cols, kinds); err != nil {
-		return nil, &SolverError{Err: err}
+	if len(cols) > 0 {
+		if err := ms.p.SetColKinds(cols, kinds); err != nil {
+			return nil, &SolverError{Err: err}
+		}
 	}
 	if _, err := s.simplex(ms.p); err != nil {
 		return nil, err
@@ -517,9 +526,19 @@ func (ms *master) integerPlan() (*Result, error) {
 func (ms *master) spendOf(vals []float64) [][]float64 {
 	spend := spendOf(ms.md, vals)
 	for c := range ms.sched {
+		if len(ms.sched[c]) == 0 {
+			continue
+		}
+		// The chosen schedule, or for a concave channel the mix of its
+		// schedules (worth at least the mix of their revenues).
+		for t := range spend[c] {
+			spend[c][t] = 0
+		}
 		for _, sc := range ms.sched[c] {
-			if vals[sc.col] > 0.5 {
-				copy(spend[c], sc.spend)
+			if l := vals[sc.col]; l > 1e-12 {
+				for t, x := range sc.spend {
+					spend[c][t] += l * x
+				}
 			}
 		}
 	}

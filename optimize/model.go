@@ -102,6 +102,13 @@ func nonconvex(ch *scenarios.ChannelPlan) bool {
 // columns set, channels with S-curves or minimum flights enter through
 // schedules.
 func newModel(res *scenarios.Resolved, columns bool) *model {
+	return newModelWith(res, columns, false)
+}
+
+// newModelWith is newModel where, with every set, every channel enters
+// through schedules: the master is then only the shared limits, whatever
+// the number of cells.
+func newModelWith(res *scenarios.Resolved, columns, every bool) *model {
 	md := &model{res: res, nC: len(res.Channels), nT: len(res.Periods), budgetRow: -1, targetRow: -1, roasRow: -1}
 	md.scale = moneyScale(res)
 	md.cg = make([]bool, md.nC)
@@ -111,7 +118,7 @@ func newModel(res *scenarios.Resolved, columns bool) *model {
 	md.tangents = make([][][]float64, md.nC)
 	for c := range res.Channels {
 		ch := &res.Channels[c]
-		md.cg[c] = columns && nonconvex(ch)
+		md.cg[c] = columns && (every || nonconvex(ch))
 		md.upper[c] = make([]float64, md.nT)
 		md.amax[c] = make([]float64, md.nT)
 		md.rho[c] = make([]float64, md.nT)

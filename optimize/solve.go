@@ -145,8 +145,10 @@ func (s *solver) run() (*Result, error) {
 	var err error
 	if largeNonconvex(s.res, md) {
 		// The cut model of a large scenario with S-curves or flights is
-		// beyond the simplex; a local search uses the whole time instead.
-		return s.fallback(md, s.remaining())
+		// beyond the simplex. Every channel enters through schedules
+		// instead, so the master holds only the shared limits; no bound is
+		// proven.
+		return s.schedulesOnly(md)
 	}
 	if useFirstOrder(s.res, md) {
 		relaxed, bound, err = s.firstOrder(md)
@@ -165,7 +167,7 @@ func (s *solver) run() (*Result, error) {
 	if relaxed != nil && !newModel(s.res, true).hasColumns() {
 		s.best = relaxed
 	} else {
-		cg, err := s.columnGeneration()
+		cg, err := s.columnGeneration(false)
 		if err != nil && relaxed == nil {
 			if !isTimeout(err) {
 				return nil, err
@@ -206,6 +208,30 @@ func (s *solver) run() (*Result, error) {
 	s.best.MarginalROAS = s.marginalROAS()
 	s.best.Seconds = time.Since(s.start).Seconds()
 	return s.best, nil
+}
+
+// schedulesOnly solves a large scenario with S-curves or flights by column
+// generation over every channel, polishes the plan and keeps it, or the
+// local search's when that is better.
+func (s *solver) schedulesOnly(md *model) (*Result, error) {
+	cg, err := s.columnGeneration(true)
+	if err != nil && !isTimeout(err) {
+		var inf *InfeasibleError
+		if errors.As(err, &inf) {
+			return nil, err
+		}
+	}
+	s.md = md
+	if cg == nil {
+		return s.fallback(md, max(s.remaining(), fallbackTime))
+	}
+	cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.start.Add(s.opts.TimeLimit))
+	cg.Status, cg.Gap = StatusFeasible, 1
+	cg.MarginalROAS = 0
+	s.best = cg
+	cg.MarginalROAS = s.marginalROAS()
+	cg.Seconds = time.Since(s.start).Seconds()
+	return cg, nil
 }
 
 // fallbackTime is what a scenario whose relaxation outran the time limit

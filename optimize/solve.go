@@ -624,6 +624,7 @@ func (s *solver) marginalROAS() float64 {
 		}
 		more := *res
 		sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
+		defer sub.closeStepProblem()
 		delta := math.Max(res.BudgetTotal*marginalStep, s.md.scale*1e-3)
 		more.BudgetTotal = res.BudgetTotal + delta
 		spend, _ := sub.polish(s.best.Spend, s.best.Objective, time.Now().Add(min(marginalTime, max(s.remaining(), marginalMinTime))))

@@ -3,7 +3,9 @@ package optimize
 import (
 	"errors"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/peakplan/peakplan/optimize/glpk"
@@ -321,6 +323,29 @@ func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
 	return revW, price
 }
 
+// eachChannel runs f for every schedule channel, on all cores: the dynamic
+// programmes of different channels share nothing.
+func (ms *master) eachChannel(f func(c int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				f(c)
+			}
+		}()
+	}
+	for c := range ms.s.res.Channels {
+		if ms.md.cg[c] {
+			next <- c
+		}
+	}
+	close(next)
+	wg.Wait()
+}
+
 // revenueValue is alpha: the master's value of a unit of revenue.
 func (ms *master) revenueValue(duals []float64) float64 {
 	alpha := ms.md.objWeight()
@@ -361,9 +386,10 @@ func (ms *master) diversify(duals []float64) error {
 	if nT > 130 {
 		steps = diversifySteps / 4 // a daily dynamic programme costs 50 times a weekly one
 	}
-	for c := range res.Channels {
-		if !ms.md.cg[c] || !nonconvex(&res.Channels[c]) {
-			continue
+	found := make([][][]float64, len(res.Channels))
+	ms.eachChannel(func(c int) {
+		if !nonconvex(&res.Channels[c]) {
+			return
 		}
 		revW, price := ms.prices(duals, c)
 		ch := &res.Channels[c]
@@ -392,19 +418,22 @@ func (ms *master) diversify(duals []float64) error {
 				if sp == nil {
 					continue
 				}
-				if err := ms.add(c, sp); err != nil {
-					return err
-				}
+				found[c] = append(found[c], sp)
 				// The same flights a little smaller, so that one fits a
 				// budget the priced schedule just overshoots; polishing
 				// sizes them exactly afterwards.
 				for _, shrink := range diversifyShrink {
 					if small := ms.pricers[c].shrunk(sp, shrink); small != nil {
-						if err := ms.add(c, small); err != nil {
-							return err
-						}
+						found[c] = append(found[c], small)
 					}
 				}
+			}
+		}
+	})
+	for c, list := range found {
+		for _, sp := range list {
+			if err := ms.add(c, sp); err != nil {
+				return err
 			}
 		}
 	}
@@ -422,13 +451,18 @@ func (ms *master) price(duals []float64, objScale float64) (int, error) {
 		sigma = -1
 	}
 	added := 0
-	for c := range res.Channels {
-		if !md.cg[c] {
-			continue
-		}
+	type priced struct {
+		spend []float64
+		price []float64
+	}
+	results := make([]priced, len(res.Channels))
+	ms.eachChannel(func(c int) {
 		revW, price := ms.prices(duals, c)
-		sp := ms.pricers[c].schedule(revW, price)
-		if sp == nil {
+		results[c] = priced{spend: ms.pricers[c].schedule(revW, price), price: price}
+	})
+	for c := range res.Channels {
+		sp, price := results[c].spend, results[c].price
+		if !md.cg[c] || sp == nil {
 			continue
 		}
 		// The reduced value, exact on the schedule's revenue; price carries

@@ -75,12 +75,22 @@ func (s *solver) columnGeneration(every bool) (*Result, error) {
 	if err := ms.addSlacks(); err != nil {
 		return nil, err
 	}
+	seeds := make([][][]float64, md.nC)
+	ms.eachChannel(func(c int) {
+		ms.pricers[c] = newPricer(s.res, md, c)
+		seeds[c] = ms.seed(c)
+	})
 	for c := range s.res.Channels {
-		if md.cg[c] {
-			ms.pricers[c] = newPricer(s.res, md, c)
-			if err := ms.seed(c); err != nil {
+		if !md.cg[c] {
+			continue
+		}
+		for _, sp := range seeds[c] {
+			if err := ms.add(c, sp); err != nil {
 				return nil, err
 			}
+		}
+		if len(ms.sched[c]) == 0 {
+			return nil, &InfeasibleError{Conflicts: []string{"channel " + quote(s.res.Channels[c].Name) + ": its per-week limits and minimum flight cannot all hold"}}
 		}
 	}
 	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * cgShare))
@@ -176,23 +186,22 @@ func (ms *master) addSlacks() error {
 	return nil
 }
 
-// seed gives a channel its first schedules: the least it may spend, and
+// seed returns a channel's first schedules: the least it may spend, and
 // schedules priced at a range of returns per unit of spend, so the master
 // starts with flights of several sizes.
-func (ms *master) seed(c int) error {
+func (ms *master) seed(c int) [][]float64 {
 	res := ms.s.res
 	pr := ms.pricers[c]
 	nT := len(res.Periods)
 	revW := make([]float64, nT)
 	price := make([]float64, nT)
+	var out [][]float64
 	// Least spend: revenue ignored, every unit of spend costly.
 	for t := range price {
 		price[t] = -1
 	}
 	if sp := pr.schedule(revW, price); sp != nil {
-		if err := ms.add(c, sp); err != nil {
-			return err
-		}
+		out = append(out, sp)
 	}
 	ch := &res.Channels[c]
 	ret := bestReturn(ch)
@@ -202,15 +211,10 @@ func (ms *master) seed(c int) error {
 			price[t] = -f * ret
 		}
 		if sp := pr.schedule(revW, price); sp != nil {
-			if err := ms.add(c, sp); err != nil {
-				return err
-			}
+			out = append(out, sp)
 		}
 	}
-	if len(ms.sched[c]) == 0 {
-		return &InfeasibleError{Conflicts: []string{"channel " + quote(ch.Name) + ": its per-week limits and minimum flight cannot all hold"}}
-	}
-	return nil
+	return out
 }
 
 // bestReturn is the channel's best revenue per unit of exposure in a normal

@@ -132,14 +132,16 @@ func evenStart(res *scenarios.Resolved, md *model) [][]float64 {
 // and has S-curves or minimum flights, so that the first-order path cannot
 // take it either.
 func largeNonconvex(res *scenarios.Resolved, md *model) bool {
-	cells, nonconcave := 0, false
+	if !anyNonconvex(res) {
+		return false
+	}
+	cells := 0
 	for c := range res.Channels {
-		nonconcave = nonconcave || nonconvex(&res.Channels[c])
 		for t := range res.Periods {
 			if md.x[c][t] >= 0 {
 				cells++
 			}
 		}
 	}
-	return nonconcave && cells > localSearchCells
+	return cells > localSearchCells
 }

@@ -138,10 +138,11 @@ func newModelWith(res *scenarios.Resolved, columns, every bool) *model {
 	return md
 }
 
-// hasColumns reports whether any channel enters through schedules.
-func (md *model) hasColumns() bool {
-	for _, cg := range md.cg {
-		if cg {
+// anyNonconvex reports whether some channel has an S-curve or a minimum
+// flight.
+func anyNonconvex(res *scenarios.Resolved) bool {
+	for c := range res.Channels {
+		if nonconvex(&res.Channels[c]) {
 			return true
 		}
 	}

@@ -63,7 +63,6 @@ type Result struct {
 	MarginalROAS float64
 	Rounds       int
 	Seconds      float64
-	MIP          bool
 }
 
 // InfeasibleError says which limits of a scenario cannot hold together.
@@ -164,7 +163,7 @@ func (s *solver) run() (*Result, error) {
 		return s.fallback(md, fallbackTime)
 	}
 	s.trace("relaxation: bound %.6g", bound)
-	if relaxed != nil && !newModel(s.res, true).hasColumns() {
+	if relaxed != nil && !anyNonconvex(s.res) {
 		s.best = relaxed
 	} else {
 		cg, err := s.columnGeneration(false)
@@ -199,7 +198,6 @@ func (s *solver) run() (*Result, error) {
 	s.trace("after polish: %.8g", s.best.Objective)
 	s.best.Bound = bound
 	s.best.Gap = relGap(s.best.Objective, bound, s.maximise())
-	s.best.MIP = s.md.hasColumns()
 	if s.best.Gap <= s.opts.Gap {
 		s.best.Status = StatusOptimal
 	} else {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,15 +145,9 @@ func checkPlan(opts *checkOptions) (*checkReport, error) {
 	if err != nil {
 		return nil, invalidError(err)
 	}
-	path := opts.scenario
+	path := scenarioPath(opts.plan, doc, opts.scenario)
 	if path == "" {
-		if doc.Scenario.File == "" {
-			return nil, invalidError(fmt.Errorf("%s names no scenario file; give --scenario FILE", opts.plan))
-		}
-		path = doc.Scenario.File
-		if !filepath.IsAbs(filepath.FromSlash(path)) {
-			path = filepath.Join(filepath.Dir(opts.plan), filepath.FromSlash(path))
-		}
+		return nil, invalidError(fmt.Errorf("%s names no scenario file; give --scenario FILE", opts.plan))
 	}
 	sc, err := loadScenario(path)
 	if err != nil {

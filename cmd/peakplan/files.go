@@ -109,6 +109,20 @@ func writePlan(path string, doc *plan.Document) error {
 	})
 }
 
+// scenarioPath is where a plan's scenario is: the override when given, else
+// the file the plan names, relative to the plan's own directory unless it is
+// absolute; "" when the plan names none.
+func scenarioPath(planPath string, doc *plan.Document, override string) string {
+	if override != "" || doc.Scenario.File == "" {
+		return override
+	}
+	path := filepath.FromSlash(doc.Scenario.File)
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(filepath.Dir(planPath), path)
+}
+
 // loadPlanWithScenario reads a plan and the scenario it was made from: the
 // override when given, else the file the plan names relative to its own
 // directory. When the scenario is found and lines up with the plan, the
@@ -124,10 +138,7 @@ func loadPlanWithScenario(planPath, override string) (*plan.Document, *plan.Posi
 	if err != nil {
 		return nil, nil, nil, invalidError(err)
 	}
-	path := override
-	if path == "" && doc.Scenario.File != "" {
-		path = filepath.Join(filepath.Dir(planPath), filepath.FromSlash(doc.Scenario.File))
-	}
+	path := scenarioPath(planPath, doc, override)
 	if path == "" {
 		return doc, pos, nil, nil
 	}

@@ -192,16 +192,15 @@ func (pr *pricer) schedule(revW, price []float64) []float64 {
 	nT := len(pr.res.Periods)
 	G := len(pr.grid)
 	pr.value[nT] = make([]float64, G)
+	h := make([]float64, G)
+	queue := make([]int, 0, G)
 	for t := nT - 1; t >= 0; t-- {
 		v := pr.value[t]
 		if v == nil {
 			v = make([]float64, G)
 			pr.value[t] = v
 		}
-		for i := range pr.grid {
-			_, _, val := pr.best(t, pr.grid[i], revW, price)
-			v[i] = val
-		}
+		pr.valueRow(t, revW, price, v, h, queue)
 	}
 	spend := make([]float64, nT)
 	a := 0.0
@@ -213,6 +212,63 @@ func (pr *pricer) schedule(revW, price []float64) []float64 {
 		spend[t], a = x, na
 	}
 	return spend
+}
+
+// valueRow fills v with the value function of period t at every grid
+// point: what best returns, in O(G) for the whole row. A decision that
+// lands on grid point j from carried exposure base is worth
+// h[j] - q*base with h[j] = revW W(g_j) + q g_j + V_{t+1}(g_j), q the value
+// of a unit of exposure; the allowed j form a window that slides up as base
+// grows, so a monotone queue gives each state's best in constant time.
+func (pr *pricer) valueRow(t int, revW, price, v, h []float64, queue []int) {
+	const tol = 1e-9 // as in allowed
+	ch := &pr.res.Channels[pr.c]
+	next := pr.value[t+1]
+	G := len(pr.grid)
+	perA, theta := pr.perA[t], pr.theta[t]
+	q := price[t] * perA
+	for j := range h {
+		h[j] = revW[t]*pr.weekly[j] + q*pr.grid[j] + next[j]
+	}
+	xMin := math.Max(pr.lo[t]*(1-tol)-tol, 0)
+	if pr.minimum[t] > 0 {
+		xMin = math.Max(xMin, pr.minimum[t]*(1-tol))
+	}
+	queue = queue[:0]
+	head, jLo, jHi := 0, 0, 0 // the window is [jLo, jHi)
+	for i := range v {
+		base := theta * pr.grid[i]
+		best := math.Inf(-1)
+		// Off-grid decisions: no spend, and spends at the limits.
+		for _, x := range [...]float64{0, pr.lo[t], math.Max(pr.lo[t], pr.minimum[t]), pr.up[t]} {
+			if math.IsInf(x, 0) || !pr.allowed(t, x) {
+				continue
+			}
+			a := base + x/perA
+			if a > pr.grid[G-1] {
+				continue
+			}
+			best = math.Max(best, revW[t]*ch.Curve.Weekly(a)+price[t]*x+pr.interp(next, a))
+		}
+		lo := math.Max(base*(1+1e-12), base+xMin/perA)
+		for jLo < G && pr.grid[jLo] < lo {
+			jLo++
+		}
+		for jHi < G && (pr.grid[jHi]-base)*perA <= pr.up[t] {
+			for len(queue) > head && h[queue[len(queue)-1]] <= h[jHi] {
+				queue = queue[:len(queue)-1]
+			}
+			queue = append(queue, jHi)
+			jHi++
+		}
+		for head < len(queue) && queue[head] < jLo {
+			head++
+		}
+		if head < len(queue) {
+			best = math.Max(best, h[queue[head]]-q*base)
+		}
+		v[i] = best
+	}
 }
 
 // shrunk returns the schedule with every spend scaled by f, or nil when a

@@ -149,6 +149,11 @@ func (s *solver) columnGeneration(every bool) (*Result, error) {
 		if err := ms.diversify(lastDuals); err != nil {
 			return nil, err
 		}
+		// The duals after diversification price the most schedules.
+		if duals, err := p.RowDuals(); err == nil {
+			lastDuals = duals
+		}
+		s.duals = &masterDuals{rowName: md.m.rowName, value: lastDuals}
 	}
 	res, err := ms.integerPlan()
 	if res != nil {
@@ -306,30 +311,22 @@ func sameSchedule(a, b []float64) bool {
 // revW[t] = sigma*alpha*rho_t and price[t] = sigma*p_t, where alpha is the
 // value of revenue and p_t the value of a unit of spend in period t.
 func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
-	md, res := ms.md, ms.s.res
 	sigma := 1.0
 	if !ms.s.maximise() {
 		sigma = -1
 	}
-	alpha := ms.revenueValue(duals)
-	cost := md.spendCost()
-	nT := len(res.Periods)
-	revW = make([]float64, nT)
-	price = make([]float64, nT)
-	for t := 0; t < nT; t++ {
-		revW[t] = sigma * alpha * md.rho[c][t]
-		p := cost
-		for _, rc := range md.cellRows[c][t] {
-			p -= duals[rc.row] * rc.coef
-		}
-		price[t] = sigma * p
-	}
-	return revW, price
+	return pricesFor(ms.md, duals, c, sigma)
 }
 
 // eachChannel runs f for every schedule channel, on all cores: the dynamic
 // programmes of different channels share nothing.
 func (ms *master) eachChannel(f func(c int)) {
+	parallelChannels(ms.md.nC, func(c int) bool { return ms.md.cg[c] }, f)
+}
+
+// parallelChannels runs f for the channels c < n that use(c) admits, on all
+// cores.
+func parallelChannels(n int, use func(c int) bool, f func(c int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.NumCPU(); w++ {
@@ -341,8 +338,8 @@ func (ms *master) eachChannel(f func(c int)) {
 			}
 		}()
 	}
-	for c := range ms.s.res.Channels {
-		if ms.md.cg[c] {
+	for c := 0; c < n; c++ {
+		if use(c) {
 			next <- c
 		}
 	}
@@ -351,15 +348,7 @@ func (ms *master) eachChannel(f func(c int)) {
 }
 
 // revenueValue is alpha: the master's value of a unit of revenue.
-func (ms *master) revenueValue(duals []float64) float64 {
-	alpha := ms.md.objWeight()
-	for _, r := range []int{ms.md.targetRow, ms.md.roasRow} {
-		if r >= 0 {
-			alpha -= duals[r]
-		}
-	}
-	return alpha
-}
+func (ms *master) revenueValue(duals []float64) float64 { return ms.md.objWeightWith(duals) }
 
 // Diversification of the final schedules.
 const (

@@ -121,6 +121,8 @@ type solver struct {
 	stepCols, stepRows int
 	// cellSteps scale each cell's trust region; lastMove is its last move.
 	cellSteps, lastMove [][]float64
+	// duals of the last column-generation master, for the Lagrangian bound
+	duals *masterDuals
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }
@@ -193,6 +195,11 @@ func (s *solver) run() (*Result, error) {
 	if s.best == nil {
 		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
 	}
+	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
+		if b, ok := s.dualBound(s.best.Objective); ok {
+			bound = s.tighter(bound, b)
+		}
+	}
 	s.trace("before polish: %.8g", s.best.Objective)
 	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.start.Add(s.opts.TimeLimit))
 	s.trace("after polish: %.8g", s.best.Objective)
@@ -223,8 +230,19 @@ func (s *solver) schedulesOnly(md *model) (*Result, error) {
 	if cg == nil {
 		return s.fallback(md, max(s.remaining(), fallbackTime))
 	}
+	cg.Bound = math.Inf(1)
+	if !s.maximise() {
+		cg.Bound = math.Inf(-1)
+	}
+	if b, ok := s.dualBound(cg.Objective); ok {
+		cg.Bound = b
+	}
 	cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.start.Add(s.opts.TimeLimit))
-	cg.Status, cg.Gap = StatusFeasible, 1
+	cg.Gap = relGap(cg.Objective, cg.Bound, s.maximise())
+	cg.Status = StatusFeasible
+	if cg.Gap <= s.opts.Gap {
+		cg.Status = StatusOptimal
+	}
 	cg.MarginalROAS = 0
 	s.best = cg
 	cg.MarginalROAS = s.marginalROAS()

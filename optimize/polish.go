@@ -64,8 +64,11 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 	res := s.res
 	scale := s.md.scale
 	step := polishStartStep
-	for iter := 0; iter < iters && step > polishMinStep && time.Now().Before(deadline); iter++ {
+	var took time.Duration // the last step's time: a step that cannot finish is not started
+	for iter := 0; iter < iters && step > polishMinStep && time.Now().Add(took).Before(deadline); iter++ {
+		began := time.Now()
 		cand, _, ok := s.linearStep(spend, step, scale)
+		took = time.Since(began)
 		if !ok {
 			step /= 4
 			continue
@@ -82,6 +85,7 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 		}
 		s.adaptCellSteps(spend, cand)
 		spend, obj = cand, cobj
+		s.trace("polish: step %.2g, objective %.10g", step, obj)
 		step = math.Min(step*2, 1)
 	}
 	return spend, obj

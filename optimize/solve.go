@@ -186,7 +186,7 @@ func (s *solver) run() (*Result, error) {
 		if cg != nil {
 			// The relaxation's own plan (feasible when there are no
 			// flights) sometimes polishes to a better local optimum.
-			cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.start.Add(s.opts.TimeLimit))
+			cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.polishDeadline())
 			if s.best == nil || s.better(cg.Objective, s.best.Objective) {
 				s.best = cg
 			}
@@ -201,7 +201,7 @@ func (s *solver) run() (*Result, error) {
 		}
 	}
 	s.trace("before polish: %.8g", s.best.Objective)
-	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.start.Add(s.opts.TimeLimit))
+	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.polishDeadline())
 	s.trace("after polish: %.8g", s.best.Objective)
 	s.best.Bound = bound
 	s.best.Gap = relGap(s.best.Objective, bound, s.maximise())
@@ -237,15 +237,16 @@ func (s *solver) schedulesOnly(md *model) (*Result, error) {
 	if b, ok := s.dualBound(cg.Objective); ok {
 		cg.Bound = b
 	}
-	cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.start.Add(s.opts.TimeLimit))
+	cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.polishDeadline())
 	cg.Gap = relGap(cg.Objective, cg.Bound, s.maximise())
 	cg.Status = StatusFeasible
 	if cg.Gap <= s.opts.Gap {
 		cg.Status = StatusOptimal
 	}
-	cg.MarginalROAS = 0
 	s.best = cg
-	cg.MarginalROAS = s.marginalROAS()
+	// Re-optimising a plan of this size for the margin would take longer
+	// than the rest of the solve; the master's price of budget says the same.
+	cg.MarginalROAS = s.dualMarginalROAS()
 	cg.Seconds = time.Since(s.start).Seconds()
 	return cg, nil
 }
@@ -647,6 +648,39 @@ func (s *solver) marginalROAS() float64 {
 		_, tot := plan.Evaluate(res, spend)
 		return math.Max(tot.Revenue-base.Revenue, 0) / delta
 	}
+}
+
+// polishDeadline ends the final polish early enough to leave the marginal
+// ROAS its measurement time.
+func (s *solver) polishDeadline() time.Time {
+	return s.start.Add(s.opts.TimeLimit - min(marginalTime, s.opts.TimeLimit/10))
+}
+
+// dualMarginalROAS is the marginal ROAS read off the column-generation
+// master's price of the total budget: the revenue one more unit of budget
+// adds to the convexified problem. It is 0 when the budget does not bind or
+// there are no duals.
+func (s *solver) dualMarginalROAS() float64 {
+	res := s.res
+	if s.duals == nil || math.IsInf(res.BudgetTotal, 1) || res.Objective == scenarios.MinimiseSpend {
+		return 0
+	}
+	_, tot := plan.Evaluate(res, s.best.Spend)
+	if tot.Spend < res.BudgetTotal*(1-1e-6) {
+		return 0
+	}
+	for i, name := range s.duals.rowName {
+		if name != "budget.total" {
+			continue
+		}
+		y := math.Max(s.duals.value[i], 0)
+		if res.Objective == scenarios.MaximiseProfit {
+			// y = margin dR/dB - 1
+			return (y + 1) / res.Margin
+		}
+		return y
+	}
+	return 0
 }
 
 // The step and time of the marginal ROAS measurement.

@@ -89,7 +89,7 @@ func (s *solver) firstOrder(md *model) (*Result, float64, error) {
 			bound = math.Min(bound, obj+math.Max(gain, 0))
 		}
 		s.trace("first order: objective %.10g, bound %.10g", obj, bound)
-		if relGap(obj, bound, true) <= s.opts.Gap/2 {
+		if relGap(obj, bound, true) <= s.opts.Gap {
 			break
 		}
 	}

@@ -24,6 +24,11 @@ const (
 	// polishImproveTol: a step must improve the objective by at least this
 	// share to count as progress.
 	polishImproveTol = 1e-12
+	// polishStallSteps accepted steps that together gain less than
+	// polishStallTol of the objective end polishing: the plan has
+	// converged, and more steps only spend time.
+	polishStallSteps = 10
+	polishStallTol   = 1e-9
 	// slopeFloor: slopes are taken at no less than this share of the
 	// curve's scale.
 	slopeFloor = 1e-9
@@ -65,6 +70,7 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 	scale := s.md.scale
 	step := polishStartStep
 	var took time.Duration // the last step's time: a step that cannot finish is not started
+	var accepted []float64 // the objective after each accepted step
 	for iter := 0; iter < iters && step > polishMinStep && time.Now().Add(took).Before(deadline); iter++ {
 		began := time.Now()
 		cand, _, ok := s.linearStep(spend, step, scale)
@@ -86,6 +92,10 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 		s.adaptCellSteps(spend, cand)
 		spend, obj = cand, cobj
 		s.trace("polish: step %.2g, objective %.10g", step, obj)
+		accepted = append(accepted, obj)
+		if n := len(accepted); n > polishStallSteps && math.Abs(obj-accepted[n-1-polishStallSteps]) <= polishStallTol*math.Abs(obj) {
+			break
+		}
 		step = math.Min(step*2, 1)
 	}
 	return spend, obj

@@ -304,7 +304,7 @@ var boundGridSteps = []float64{1e-2, 2e-3, 5e-4, 1.5e-4, 5e-5, 1.5e-5}
 
 // boundTimeShare is the share of the remaining time that the Lagrangian
 // bound may take.
-const boundTimeShare = 0.3
+const boundTimeShare = 0.5
 
 // dualBound returns the best Lagrangian bound at the column-generation
 // duals that boundTimeShare of the remaining time allows, refining the grid

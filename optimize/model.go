@@ -403,8 +403,21 @@ func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
 	}
 	if res.MinROAS > 0 {
 		acc := all(func(c, t int) float64 { return -res.MinROAS })
-		acc.ind = append(acc.ind, rInd...)
-		acc.val = append(acc.val, rVal...)
+		// Revenue may sit on the spend columns themselves (the linearised
+		// steps of polishing): merge, as GLPK refuses a column twice in a row.
+		at := make(map[int]int, len(acc.ind))
+		for i, j := range acc.ind {
+			at[j] = i
+		}
+		for i, j := range rInd {
+			if k, ok := at[j]; ok {
+				acc.val[k] += rVal[i]
+				continue
+			}
+			at[j] = len(acc.ind)
+			acc.ind = append(acc.ind, j)
+			acc.val = append(acc.val, rVal[i])
+		}
 		md.roasRow = md.addRow(md.roasExtra-rConst, inf, "min_roas", acc)
 	}
 }

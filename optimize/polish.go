@@ -81,11 +81,27 @@ func (s *solver) polishFor(spend [][]float64, obj float64, deadline time.Time, i
 		}
 		_, tot := plan.Evaluate(res, cand)
 		if !s.exactlyFeasible(tot) {
-			step /= 4
-			continue
+			// The curves bend away from the linearisation: short of the
+			// revenue target, the step is scaled up to meet it exactly
+			// (the spend objective converges at its target that way, not
+			// by ever smaller steps).
+			fixed := s.meetTarget(cand)
+			if fixed == nil || !s.limits().ok(fixed) {
+				step /= 4
+				continue
+			}
+			if _, tot = plan.Evaluate(res, fixed); !s.exactlyFeasible(tot) {
+				step /= 4
+				continue
+			}
+			cand = fixed
 		}
 		cobj := plan.ObjectiveValue(res, tot)
-		if !s.better(cobj, obj+sign(s.maximise())*polishImproveTol*math.Abs(obj)) {
+		threshold := obj // an infinite obj: any plan meeting the limits is better
+		if !math.IsInf(obj, 0) {
+			threshold += sign(s.maximise()) * polishImproveTol * math.Abs(obj)
+		}
+		if !s.better(cobj, threshold) {
 			step /= 4
 			continue
 		}
@@ -195,7 +211,7 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 		return nil, 0, false
 	}
 	// The primal simplex: the dual is very slow on many bounded columns.
-	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: 30 * time.Second})
+	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: s.stepTimeLimit(md.m.numCols())})
 	if err != nil || r.Status != glpk.Optimal {
 		return nil, 0, false
 	}
@@ -299,4 +315,26 @@ func (s *solver) adaptCellSteps(from, to [][]float64) {
 			}
 		}
 	}
+}
+
+// A step problem's simplex gets stepTimePerCol per column, at least
+// stepMinTime and at most stepMaxTime or what the solve has left: a
+// degenerate step can cycle, and must not hold up the solve.
+const (
+	stepTimePerCol = time.Millisecond
+	stepMinTime    = 100 * time.Millisecond
+	stepMaxTime    = 30 * time.Second
+)
+
+func (s *solver) stepTimeLimit(cols int) time.Duration {
+	d := min(max(time.Duration(cols)*stepTimePerCol, stepMinTime), stepMaxTime)
+	return max(min(d, s.remaining()), stepMinTime)
+}
+
+// limits returns the solver's check of the linear limits, built once.
+func (s *solver) limits() *limitCheck {
+	if s.limitCheck == nil || s.limitCheck.base != s.md {
+		s.limitCheck = newLimitCheck(s.res, s.md)
+	}
+	return s.limitCheck
 }

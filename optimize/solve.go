@@ -123,6 +123,8 @@ type solver struct {
 	cellSteps, lastMove [][]float64
 	// duals of the last column-generation master, for the Lagrangian bound
 	duals *masterDuals
+	// limitCheck tests plans against the linear limits (see limits)
+	limitCheck *limitCheck
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }
@@ -203,6 +205,9 @@ func (s *solver) run() (*Result, error) {
 	s.trace("before polish: %.8g", s.best.Objective)
 	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.polishDeadline())
 	s.trace("after polish: %.8g", s.best.Objective)
+	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
+		s.explore()
+	}
 	s.best.Bound = bound
 	s.best.Gap = relGap(s.best.Objective, bound, s.maximise())
 	if s.best.Gap <= s.opts.Gap {

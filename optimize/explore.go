@@ -1,0 +1,356 @@
+package optimize
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/peakplan/peakplan/optimize/glpk"
+	"github.com/peakplan/peakplan/plan"
+	"github.com/peakplan/peakplan/scenarios"
+)
+
+// Exploring flight patterns. Column generation offers each channel with an
+// S-curve or a minimum flight the schedules that are best for some prices;
+// when few channels share the limits, the best plan may use a pattern that
+// no prices single out (a budget between two priced schedules), and
+// polishing keeps the pattern it is given. While the bound leaves a gap,
+// explore tries other patterns one move at a time: switch a dark cell on,
+// switch an active cell off, move a cell's spend to a dark period, or shift
+// a channel's whole pattern by some periods. Each
+// candidate is polished on the exact model and kept when it meets every
+// limit and is better.
+const (
+	// exploreShare and exploreMax bound the time exploring takes.
+	exploreShare = 0.5
+	exploreMax   = 20 * time.Second
+	// explorePolishIters bounds the polishing of one candidate.
+	explorePolishIters = 40
+	// exploreTol: a candidate must beat the plan by this share to be kept.
+	exploreTol = 1e-9
+)
+
+// explore improves s.best by moves on the flight patterns of the channels
+// with S-curves or minimum flights, until a full round of moves finds
+// nothing or the time set aside runs out.
+func (s *solver) explore() {
+	if s.best == nil || !anyNonconvex(s.res) {
+		return
+	}
+	deadline := time.Now().Add(min(time.Duration(float64(s.remaining())*exploreShare), exploreMax))
+	res := s.res
+	check := s.limits()
+	rng := rand.New(rand.NewPCG(1, 2)) // fixed: the same scenario gives the same plan
+	worst := math.Inf(-1)
+	if !s.maximise() {
+		worst = math.Inf(1)
+	}
+	for round := 0; time.Now().Before(deadline); round++ {
+		improved := false
+		moves := s.patternMoves()
+		rng.Shuffle(len(moves), func(i, j int) { moves[i], moves[j] = moves[j], moves[i] })
+		for _, mv := range moves {
+			if !time.Now().Before(deadline) {
+				break
+			}
+			cand := s.meetTarget(mv.apply(s, s.best.Spend))
+			if cand == nil {
+				continue
+			}
+			s.closeStepProblem()
+			spend, obj := s.polishFor(cand, worst, deadline, explorePolishIters)
+			if math.IsInf(obj, 0) {
+				// No polishing step was accepted: the candidate stands as
+				// it is, if it meets the limits.
+				_, tot := plan.Evaluate(res, spend)
+				if !s.exactlyFeasible(tot) {
+					continue
+				}
+				obj = plan.ObjectiveValue(res, tot)
+			}
+			if !check.ok(spend) {
+				continue
+			}
+			if s.better(obj, s.best.Objective+sign(s.maximise())*exploreTol*math.Abs(s.best.Objective)) {
+				s.trace("explore: %s channel %d period %d -> %d: %.10g", mv.kind, mv.c, mv.t, mv.to, obj)
+				s.best.Spend, s.best.Objective = spend, obj
+				improved = true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	s.closeStepProblem()
+}
+
+// patternMove is one change of a channel's flight pattern.
+type patternMove struct {
+	kind string // "on", "off", "move" or "shift"
+	c, t int
+	c2   int // the channel a move goes to
+	to   int // the dark period a move goes to; a shift's offset
+}
+
+// patternMoves lists every move on the current plan.
+func (s *solver) patternMoves() []patternMove {
+	var moves []patternMove
+	for c := range s.res.Channels {
+		if !nonconvex(&s.res.Channels[c]) {
+			continue
+		}
+		row := s.best.Spend[c]
+		// Shifts move the channel's whole pattern by k periods.
+		for k := 1 - len(row); k < len(row); k++ {
+			if k != 0 {
+				moves = append(moves, patternMove{kind: "shift", c: c, to: k})
+			}
+		}
+		for t, x := range row {
+			if !s.md.cellOpen(c, t) {
+				continue
+			}
+			if x > 0 {
+				moves = append(moves, patternMove{kind: "off", c: c, t: t})
+				for c2 := range s.res.Channels {
+					if !nonconvex(&s.res.Channels[c2]) {
+						continue
+					}
+					for t2, x2 := range s.best.Spend[c2] {
+						if x2 == 0 && s.md.cellOpen(c2, t2) {
+							moves = append(moves, patternMove{kind: "move", c: c, t: t, c2: c2, to: t2})
+						}
+					}
+				}
+			} else {
+				moves = append(moves, patternMove{kind: "on", c: c, t: t})
+			}
+		}
+	}
+	return moves
+}
+
+// apply returns the plan with the move made, keeping the channel's total
+// where it can: switching on takes the typical active spend from unspent
+// budget first and then evenly from the channel's other cells; switching
+// off spreads the cell's spend over the channel's other active cells; a
+// move carries the whole spend. It returns nil when the move makes no
+// sense here.
+func (mv patternMove) apply(s *solver, spend [][]float64) [][]float64 {
+	res, md := s.res, s.md
+	ch := &res.Channels[mv.c]
+	out := make([][]float64, len(spend))
+	for c := range spend {
+		out[c] = append([]float64(nil), spend[c]...)
+	}
+	row := out[mv.c]
+	capOf := func(t int) float64 { return md.upper[mv.c][t] * md.scale }
+	active, total := 0, 0.0
+	for _, x := range row {
+		if x > 0 {
+			active++
+			total += x
+		}
+	}
+	switch mv.kind {
+	case "on":
+		amount := ch.MinActive[mv.t]
+		if active > 0 {
+			amount = math.Max(amount, total/float64(active))
+		} else {
+			amount = math.Max(amount, capOf(mv.t)/2)
+		}
+		amount = math.Max(math.Min(amount, capOf(mv.t)), ch.Lower[mv.t])
+		if amount <= 0 {
+			return nil
+		}
+		row[mv.t] = amount
+		need := amount - s.unspent(spend)
+		if need > 0 && total > 0 {
+			f := math.Max(1-need/total, 0)
+			for t := range row {
+				if t != mv.t {
+					row[t] *= f
+				}
+			}
+		}
+	case "off":
+		// The cell's spend goes to the channel's other active cells, or
+		// to every other active cell when it has none.
+		x := row[mv.t]
+		row[mv.t] = 0
+		rows := out[mv.c : mv.c+1]
+		if total-x <= 0 {
+			rows = out
+		}
+		rest := 0.0
+		for _, r := range rows {
+			for _, v := range r {
+				rest += v
+			}
+		}
+		if rest > 0 {
+			for i, r := range rows {
+				c := i // rows is every channel, or the one channel alone
+				if len(rows) == 1 {
+					c = mv.c
+				}
+				for t := range r {
+					if r[t] > 0 {
+						r[t] = math.Min(r[t]*(rest+x)/rest, md.upper[c][t]*md.scale)
+					}
+				}
+			}
+		}
+	case "shift":
+		for t := range row {
+			row[t] = 0
+		}
+		for t, x := range spend[mv.c] {
+			if x == 0 {
+				continue
+			}
+			t2 := t + mv.to
+			if t2 < 0 || t2 >= len(row) || !md.cellOpen(mv.c, t2) {
+				return nil
+			}
+			row[t2] = math.Max(math.Min(x, capOf(t2)), ch.Lower[t2])
+		}
+	case "move":
+		out[mv.c2][mv.to] = math.Max(math.Min(row[mv.t], md.upper[mv.c2][mv.to]*md.scale), res.Channels[mv.c2].Lower[mv.to])
+		row[mv.t] = 0
+	}
+	return out
+}
+
+// unspent is what the total budget leaves over the plan's spend (0 without
+// a total).
+func (s *solver) unspent(spend [][]float64) float64 {
+	if math.IsInf(s.res.BudgetTotal, 1) {
+		return 0
+	}
+	sum := 0.0
+	for c := range spend {
+		for _, x := range spend[c] {
+			sum += x
+		}
+	}
+	return math.Max(s.res.BudgetTotal-sum, 0)
+}
+
+// limitCheck tests a plan against every linear limit: the cells' bounds,
+// the minimum flights and the rows over many cells (not the revenue target
+// and ROAS floor, which exactlyFeasible tests on the exact model).
+type limitCheck struct {
+	res  *scenarios.Resolved
+	base *model // the model it was built from
+	md   *model // spend columns and the shared rows only
+	vals []float64
+}
+
+func newLimitCheck(res *scenarios.Resolved, base *model) *limitCheck {
+	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
+		cg: make([]bool, base.nC), upper: base.upper}
+	md.m = newLP()
+	md.x = grid(md.nC, md.nT)
+	for c := range res.Channels {
+		for t := 0; t < md.nT; t++ {
+			if j := base.x[c][t]; j >= 0 {
+				md.x[c][t] = md.m.col(base.m.colLo[j], base.m.colUp[j], 0, glpk.Continuous)
+			}
+		}
+	}
+	md.aggregateRows(nil, nil, 0)
+	return &limitCheck{res: res, base: base, md: md, vals: make([]float64, md.m.numCols())}
+}
+
+func (lc *limitCheck) ok(spend [][]float64) bool {
+	md := lc.md
+	for c := range spend {
+		ch := &lc.res.Channels[c]
+		for t, x := range spend[c] {
+			j := md.x[c][t]
+			if j < 0 {
+				if x != 0 {
+					return false
+				}
+				continue
+			}
+			if x > 0 && x < ch.MinActive[t]*(1-rowTol) {
+				return false
+			}
+			lc.vals[j] = x / md.scale
+		}
+	}
+	m := md.m
+	for j, v := range lc.vals {
+		if v < m.colLo[j]-rowTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+rowTol*(1+math.Abs(m.colUp[j])) {
+			return false
+		}
+	}
+	for i := range m.rowLo {
+		if i == md.targetRow || i == md.roasRow {
+			continue
+		}
+		act, size := 0.0, 1.0
+		for k := m.beg[i]; k < m.beg[i+1]; k++ {
+			act += m.val[k] * lc.vals[m.ind[k]]
+			size += math.Abs(m.val[k] * lc.vals[m.ind[k]])
+		}
+		if act < m.rowLo[i]-rowTol*size || act > m.rowUp[i]+rowTol*size {
+			return false
+		}
+	}
+	return true
+}
+
+// meetTarget scales a candidate's spends up, within the cells' caps, until
+// it reaches the revenue target of the spend objective: polishing, whose
+// trust region is small, then trims it. It returns the candidate unchanged
+// for the other objectives, and nil when even the caps fall short.
+func (s *solver) meetTarget(spend [][]float64) [][]float64 {
+	res := s.res
+	if spend == nil || res.Objective != scenarios.MinimiseSpend {
+		return spend
+	}
+	scaled := func(f float64) [][]float64 {
+		out := make([][]float64, len(spend))
+		for c := range spend {
+			out[c] = make([]float64, len(spend[c]))
+			for t, x := range spend[c] {
+				out[c][t] = math.Min(x*f, s.md.upper[c][t]*s.md.scale)
+			}
+		}
+		return out
+	}
+	reaches := func(sp [][]float64) bool {
+		_, tot := plan.Evaluate(res, sp)
+		return tot.Revenue >= res.TargetRevenue*(1+feasibilityTol)
+	}
+	if reaches(spend) {
+		return spend
+	}
+	lo, hi := 1.0, 2.0
+	for !reaches(scaled(hi)) {
+		if hi > meetTargetMaxFactor {
+			return nil
+		}
+		lo, hi = hi, hi*2
+	}
+	for range meetTargetBisections {
+		mid := (lo + hi) / 2
+		if reaches(scaled(mid)) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return scaled(hi)
+}
+
+// meetTargetMaxFactor and meetTargetBisections bound the search of
+// meetTarget.
+const (
+	meetTargetMaxFactor  = 1 << 10
+	meetTargetBisections = 30
+)

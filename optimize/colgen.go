@@ -58,6 +58,10 @@ type master struct {
 	sched   [][]schedule
 	slacks  []int
 	pricers []*pricer
+	// order ranks each channel's periods, best first (see diversify)
+	order [][]int
+	// laddered: the ladders were offered after a choice that needed slack
+	laddered bool
 }
 
 func (s *solver) columnGeneration(every bool) (*Result, error) {
@@ -68,7 +72,7 @@ func (s *solver) columnGeneration(every bool) (*Result, error) {
 		return nil, &SolverError{Err: err}
 	}
 	defer p.Close()
-	ms := &master{s: s, md: md, p: p, sched: make([][]schedule, md.nC), pricers: make([]*pricer, md.nC)}
+	ms := &master{s: s, md: md, p: p, sched: make([][]schedule, md.nC), pricers: make([]*pricer, md.nC), order: make([][]int, md.nC)}
 	if err := md.m.load(p, s.maximise()); err != nil {
 		return nil, &SolverError{Err: err}
 	}
@@ -357,12 +361,15 @@ const (
 	// offer.
 	diversifySteps = 40
 	diversifyLow   = 0.1
-	diversifyHigh  = 4
+	diversifyHigh  = 20
 	// diversifyRankSpread makes the last-ranked period this much (relative)
 	// dearer than the first, so that periods that tie under the duals
 	// (identical weeks) switch on one at a time as the price falls.
 	diversifyRankSpread = 1.0
 )
+
+// rankPriceTol: prices of spend closer than this (relative) rank as equal.
+const rankPriceTol = 1e-9
 
 // diversifyShrink scales priced schedules down.
 var diversifyShrink = []float64{0.97, 0.9, 0.8}
@@ -386,26 +393,40 @@ func (ms *master) diversify(duals []float64) error {
 		}
 		revW, price := ms.prices(duals, c)
 		ch := &res.Channels[c]
-		// Rank periods: the best ratio of uplift to cost first.
+		// Rank periods: the best price of spend first (a cash-flow window
+		// that must be filled makes its periods cheap), then the best
+		// ratio of uplift to cost.
 		order := make([]int, nT)
 		for t := range order {
 			order[t] = t
 		}
 		sort.SliceStable(order, func(i, j int) bool {
-			return ch.Uplift[order[i]]/ch.CostIndex[order[i]] > ch.Uplift[order[j]]/ch.CostIndex[order[j]]
+			a, b := order[i], order[j]
+			if d := price[a] - price[b]; math.Abs(d) > rankPriceTol*(math.Abs(price[a])+math.Abs(price[b])) {
+				return d > 0
+			}
+			return ch.Uplift[a]/ch.CostIndex[a] > ch.Uplift[b]/ch.CostIndex[b]
 		})
 		rank := make([]float64, nT)
 		for r, t := range order {
 			rank[t] = float64(r) / float64(nT)
 		}
 		scaled := make([]float64, nT)
-		for _, spread := range []float64{0, diversifyRankSpread} {
+		// The ranks switch periods on from the best first, and, reversed,
+		// from the worst first: a limit the duals do not price (a window's
+		// minimum met by the master's mix) may need the periods that rank
+		// last.
+		for _, spread := range []float64{0, diversifyRankSpread, -diversifyRankSpread} {
 			for i := 0; i < steps; i++ {
 				f := diversifyLow * math.Pow(diversifyHigh/diversifyLow, float64(i)/float64(steps-1))
 				for t := range scaled {
 					// price is minus the value of spend: scaling it up makes
 					// spend dearer (for both signs of sigma).
-					scaled[t] = price[t] * f * (1 + spread*rank[t])
+					r := rank[t]
+					if spread < 0 {
+						r = 1 - r
+					}
+					scaled[t] = price[t] * f * (1 + math.Abs(spread)*r)
 				}
 				sp := ms.pricers[c].schedule(revW, scaled)
 				if sp == nil {
@@ -422,6 +443,7 @@ func (ms *master) diversify(duals []float64) error {
 				}
 			}
 		}
+		ms.order[c] = order
 	})
 	for c, list := range found {
 		for _, sp := range list {
@@ -433,6 +455,76 @@ func (ms *master) diversify(duals []float64) error {
 	// Let the master see the new schedules before the integer choice.
 	_, err := ms.s.simplex(ms.p)
 	return err
+}
+
+// The ladder of schedules, offered when no choice of one schedule per
+// channel meets the limits: on plans of at most ladderPeriods periods, the
+// k best-ranked periods (and, reversed, the k worst) are priced at
+// ladderFactors times the final prices and the others barred, for every k.
+// Identical periods switch on all together under any one price, so a
+// budget or a revenue target that one period alone fits is otherwise never
+// offered a schedule that meets it.
+const (
+	ladderPeriods = 60
+	// ladderBar makes spend in a barred period this many times dearer
+	// than anything it could earn.
+	ladderBar = 1e3
+)
+
+var ladderFactors = []float64{0.5, 1, 2}
+
+// addLadders adds every non-convex channel's ladder under the duals.
+func (ms *master) addLadders(duals []float64) error {
+	found := make([][][]float64, len(ms.sched))
+	ms.eachChannel(func(c int) {
+		if !nonconvex(&ms.s.res.Channels[c]) || ms.order[c] == nil {
+			return
+		}
+		revW, price := ms.prices(duals, c)
+		found[c] = ms.ladder(c, revW, price, ms.order[c])
+	})
+	for c, list := range found {
+		for _, sp := range list {
+			if err := ms.add(c, sp); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := ms.s.simplex(ms.p)
+	return err
+}
+
+// ladder returns channel c's ladder schedules under the final prices;
+// order ranks the periods, best first.
+func (ms *master) ladder(c int, revW, price []float64, order []int) [][]float64 {
+	nT := len(order)
+	bar := 0.0
+	for t := range price {
+		bar = math.Max(bar, math.Abs(price[t])+revW[t]*bestReturn(&ms.s.res.Channels[c]))
+	}
+	bar *= -ladderBar
+	var out [][]float64
+	scaled := make([]float64, nT)
+	for _, reversed := range []bool{false, true} {
+		for k := 1; k < nT; k++ {
+			for _, f := range ladderFactors {
+				for i, t := range order {
+					open := i < k
+					if reversed {
+						open = i >= nT-k
+					}
+					scaled[t] = bar
+					if open {
+						scaled[t] = price[t] * f
+					}
+				}
+				if sp := ms.pricers[c].schedule(revW, scaled); sp != nil {
+					out = append(out, sp)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // price runs the dynamic programme of every schedule channel under the
@@ -537,6 +629,15 @@ func (ms *master) integerPlan() (*Result, error) {
 	s.trace("schedule MIP: %v %v objective %.8g", mr.Status, mr.Code, mr.Objective*md.scale)
 	for _, j := range ms.slacks {
 		if vals[j] > elasticTol {
+			if !ms.laddered && len(s.res.Periods) <= ladderPeriods && s.duals != nil {
+				// No one schedule per channel meets the limits: offer the
+				// ladders and choose again.
+				ms.laddered = true
+				if err := ms.addLadders(s.duals.value); err != nil {
+					return nil, err
+				}
+				return ms.integerPlan()
+			}
 			return nil, s.diagnose(newBuiltModel(s.res))
 		}
 	}

@@ -92,6 +92,47 @@ groups:
 			{0, 0, 0, 0, 0, 0, 0, 8403.21, 2501.04, 0, 0, 0, 0, 0, 3572.98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 		},
 	},
+	{
+		// Identical weeks switch on all together under any one price, so
+		// no priced schedule fit the budget and the window, and the
+		// scenario was once reported infeasible.
+		name: "spend, flights, window: feasible",
+		y: `horizon: {start: 2027-01-05, end: 2027-02-11, granularity: week}
+objective: spend
+target_revenue: 94646.37
+budget:
+  total: 22632.91
+  windows:
+    - {from: 2027-02-05, to: 2027-02-09, min: 1930.07}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 89135, half_saturation: 7061, shape: 1.907}
+    min_active_per_week: 4456.26
+`,
+		witness: [][]float64{{5820.68, 0, 4642.10, 6038.78, 0, 5431.71}},
+	},
+	{
+		// The same with availability and a cap: one week alone must carry
+		// the target.
+		name: "spend, flights, availability: feasible",
+		y: `horizon: {start: 2027-01-09, end: 2027-03-02, granularity: week}
+objective: spend
+target_revenue: 5210.45
+budget:
+  total: 12652.99
+festivals:
+  - {name: f0, from: 2027-01-09, to: 2027-01-09, uplift: 1.009, cost_index: 1.160}
+  - {name: f1, from: 2027-01-29, to: 2027-02-09, uplift: 1.465, cost_index: 1.794}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 44750, half_saturation: 8898, shape: 3.135}
+    carryover: 0.111
+    available: [{from: 2027-01-09, to: 2027-01-27}]
+    per_week: {max: 15791.73}
+    min_active_per_week: 4860.35
+`,
+		witness: [][]float64{{0, 5500, 0, 0, 0, 0, 0, 0, 0}},
+	},
 }
 
 func TestPatternsBeyondColumnGeneration(t *testing.T) {

@@ -445,6 +445,12 @@ func (ms *master) diversify(duals []float64) error {
 		}
 		ms.order[c] = order
 	})
+	return ms.addAll(found)
+}
+
+// addAll adds the schedules found for each channel and solves the master
+// again, so that it sees them before the integer choice.
+func (ms *master) addAll(found [][][]float64) error {
 	for c, list := range found {
 		for _, sp := range list {
 			if err := ms.add(c, sp); err != nil {
@@ -452,7 +458,6 @@ func (ms *master) diversify(duals []float64) error {
 			}
 		}
 	}
-	// Let the master see the new schedules before the integer choice.
 	_, err := ms.s.simplex(ms.p)
 	return err
 }
@@ -483,15 +488,7 @@ func (ms *master) addLadders(duals []float64) error {
 		revW, price := ms.prices(duals, c)
 		found[c] = ms.ladder(c, revW, price, ms.order[c])
 	})
-	for c, list := range found {
-		for _, sp := range list {
-			if err := ms.add(c, sp); err != nil {
-				return err
-			}
-		}
-	}
-	_, err := ms.s.simplex(ms.p)
-	return err
+	return ms.addAll(found)
 }
 
 // ladder returns channel c's ladder schedules under the final prices;

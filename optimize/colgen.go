@@ -487,9 +487,49 @@ func (ms *master) addLadders(duals []float64) error {
 		}
 		revW, price := ms.prices(duals, c)
 		found[c] = ms.ladder(c, revW, price, ms.order[c])
+		found[c] = append(found[c], ms.fitTotals(c, found[c])...)
 	})
 	return ms.addAll(found)
 }
+
+// fitTotals returns the channel's schedules, those found and those in the
+// master, scaled to its total spend limits where they fall outside them
+// (and where the scaled schedule keeps its flights and caps).
+func (ms *master) fitTotals(c int, found [][]float64) [][]float64 {
+	ch := &ms.s.res.Channels[c]
+	if ch.SpendMin <= 0 && math.IsInf(ch.SpendMax, 1) {
+		return nil
+	}
+	all := append([][]float64(nil), found...)
+	for _, sc := range ms.sched[c] {
+		all = append(all, sc.spend)
+	}
+	var out [][]float64
+	for _, sp := range all {
+		total := 0.0
+		for _, x := range sp {
+			total += x
+		}
+		var f float64
+		switch {
+		case total <= 0:
+			continue
+		case total < ch.SpendMin:
+			f = ch.SpendMin / total * (1 + fitMargin)
+		case total > ch.SpendMax:
+			f = ch.SpendMax / total * (1 - fitMargin)
+		default:
+			continue
+		}
+		if fit := ms.pricers[c].shrunk(sp, f); fit != nil {
+			out = append(out, fit)
+		}
+	}
+	return out
+}
+
+// fitMargin keeps a schedule scaled to a total limit just inside it.
+const fitMargin = 1e-9
 
 // ladder returns channel c's ladder schedules under the final prices;
 // order ranks the periods, best first.

@@ -264,6 +264,11 @@ func newLimitCheck(res *scenarios.Resolved, base *model) *limitCheck {
 	return &limitCheck{res: res, base: base, md: md, vals: make([]float64, md.m.numCols())}
 }
 
+// limitTol is limitCheck's relative tolerance: far below the simplex's,
+// since plans built by scaling and moving spend, unlike simplex vertices,
+// could otherwise creep past a limit to gain what the tolerance allows.
+const limitTol = 1e-10
+
 func (lc *limitCheck) ok(spend [][]float64) bool {
 	md := lc.md
 	for c := range spend {
@@ -276,7 +281,7 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 				}
 				continue
 			}
-			if x > 0 && x < ch.MinActive[t]*(1-rowTol) {
+			if x > 0 && x < ch.MinActive[t]*(1-limitTol) {
 				return false
 			}
 			lc.vals[j] = x / md.scale
@@ -284,7 +289,7 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 	}
 	m := md.m
 	for j, v := range lc.vals {
-		if v < m.colLo[j]-rowTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+rowTol*(1+math.Abs(m.colUp[j])) {
+		if v < m.colLo[j]-limitTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+limitTol*(1+math.Abs(m.colUp[j])) {
 			return false
 		}
 	}
@@ -297,7 +302,7 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 			act += m.val[k] * lc.vals[m.ind[k]]
 			size += math.Abs(m.val[k] * lc.vals[m.ind[k]])
 		}
-		if act < m.rowLo[i]-rowTol*size || act > m.rowUp[i]+rowTol*size {
+		if act < m.rowLo[i]-limitTol*size || act > m.rowUp[i]+limitTol*size {
 			return false
 		}
 	}

@@ -133,6 +133,29 @@ channels:
 `,
 		witness: [][]float64{{0, 5500, 0, 0, 0, 0, 0, 0, 0}},
 	},
+	{
+		// A channel total floor that no priced schedule met exactly: the
+		// schedules scaled to the floor make the choice feasible.
+		name: "spend, flights, channel floor: feasible",
+		y: `horizon: {start: 2027-02-01, end: 2027-02-21, granularity: day}
+objective: spend
+target_revenue: 122854.07
+min_roas: 3.1520
+budget:
+  windows:
+    - {from: 2027-02-17, to: 2027-02-19, max: 6979.38}
+festivals:
+  - {name: f0, from: 2027-02-01, to: 2027-02-20, uplift: 2.793, cost_index: 1.901}
+  - {name: f1, from: 2027-02-08, to: 2027-02-19, uplift: 2.796, cost_index: 1.803}
+channels:
+  - name: ch0
+    response: {curve: logistic, beta: 149612, half_saturation: 12476}
+    per_week: {max: 32126.02}
+    min_active_per_week: 2379.16
+    spend: {min: 19598.92, max: 29279.70}
+`,
+		witness: [][]float64{{875.71, 2421.85, 0, 454.17, 2030.91, 2537.82, 930.83, 0, 1536.59, 488.42, 2010.65, 783.57, 1228.01, 1691.89, 0, 1625.36, 2635.99, 2062.74, 1274.24, 651.24, 0}},
+	},
 }
 
 func TestPatternsBeyondColumnGeneration(t *testing.T) {

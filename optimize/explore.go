@@ -28,6 +28,10 @@ const (
 	explorePolishIters = 40
 	// exploreTol: a candidate must beat the plan by this share to be kept.
 	exploreTol = 1e-9
+	// exploreKicks bounds the kicks out of a local optimum; a kick goes
+	// to a plan at least exploreKickMin (relative) away in objective.
+	exploreKicks   = 4
+	exploreKickMin = 1e-6
 )
 
 // explore improves s.best by moves on the flight patterns of the channels
@@ -45,8 +49,15 @@ func (s *solver) explore() {
 	if !s.maximise() {
 		worst = math.Inf(1)
 	}
+	// Iterated local search: when a round finds nothing, the best move
+	// that made a feasible plan (though a worse one) kicks the search out
+	// of its local optimum, exploreKicks times at most; the best plan seen
+	// is kept.
+	best := &Result{Spend: s.best.Spend, Objective: s.best.Objective}
+	kicks := 0
 	for round := 0; time.Now().Before(deadline); round++ {
 		improved := false
+		var kick *Result
 		moves := s.patternMoves()
 		rng.Shuffle(len(moves), func(i, j int) { moves[i], moves[j] = moves[j], moves[i] })
 		for _, mv := range moves {
@@ -75,12 +86,24 @@ func (s *solver) explore() {
 				s.trace("explore: %s channel %d period %d -> %d: %.10g", mv.kind, mv.c, mv.t, mv.to, obj)
 				s.best.Spend, s.best.Objective = spend, obj
 				improved = true
+			} else if math.Abs(obj-s.best.Objective) > exploreKickMin*math.Abs(s.best.Objective) && (kick == nil || s.better(obj, kick.Objective)) {
+				// Only a plan that differs (its objective does) can kick.
+				kick = &Result{Spend: spend, Objective: obj}
 			}
 		}
+		if s.better(s.best.Objective, best.Objective) {
+			best.Spend, best.Objective = s.best.Spend, s.best.Objective
+		}
 		if !improved {
-			break
+			if kick == nil || kicks >= exploreKicks {
+				break
+			}
+			kicks++
+			s.trace("explore: kick to %.10g", kick.Objective)
+			s.best.Spend, s.best.Objective = kick.Spend, kick.Objective
 		}
 	}
+	s.best.Spend, s.best.Objective = best.Spend, best.Objective
 	s.closeStepProblem()
 }
 

@@ -315,11 +315,7 @@ func sameSchedule(a, b []float64) bool {
 // revW[t] = sigma*alpha*rho_t and price[t] = sigma*p_t, where alpha is the
 // value of revenue and p_t the value of a unit of spend in period t.
 func (ms *master) prices(duals []float64, c int) (revW, price []float64) {
-	sigma := 1.0
-	if !ms.s.maximise() {
-		sigma = -1
-	}
-	return pricesFor(ms.md, duals, c, sigma)
+	return pricesFor(ms.md, duals, c, sign(ms.s.maximise()))
 }
 
 // eachChannel runs f for every schedule channel, on all cores: the dynamic
@@ -535,9 +531,10 @@ const fitMargin = 1e-9
 // order ranks the periods, best first.
 func (ms *master) ladder(c int, revW, price []float64, order []int) [][]float64 {
 	nT := len(order)
+	ret := bestReturn(&ms.s.res.Channels[c])
 	bar := 0.0
 	for t := range price {
-		bar = math.Max(bar, math.Abs(price[t])+revW[t]*bestReturn(&ms.s.res.Channels[c]))
+		bar = math.Max(bar, math.Abs(price[t])+revW[t]*ret)
 	}
 	bar *= -ladderBar
 	var out [][]float64

@@ -134,9 +134,13 @@ func (pr *pricer) interp(v []float64, a float64) float64 {
 	return v[j-1] + f*(v[j]-v[j-1])
 }
 
+// allowTol: a spend within this share of a period's limit or flight size
+// counts as meeting it.
+const allowTol = 1e-9
+
 // allowed reports whether spend x obeys the period's limits and flight.
 func (pr *pricer) allowed(t int, x float64) bool {
-	const tol = 1e-9
+	const tol = allowTol
 	if x < pr.lo[t]*(1-tol)-tol || x > pr.up[t]*(1+tol)+tol {
 		return false
 	}
@@ -151,27 +155,16 @@ func (pr *pricer) allowed(t int, x float64) bool {
 // spend: the value of spending x to reach a is revW[t]*W(a) + price[t]*x +
 // V_{t+1}(a).
 func (pr *pricer) best(t int, prev float64, revW, price []float64) (float64, float64, float64) {
-	ch := &pr.res.Channels[pr.c]
 	next := pr.value[t+1]
 	base := pr.theta[t] * prev
-	bestA, bestX, bestV := math.NaN(), 0.0, math.Inf(-1)
+	var bestA, bestX, bestV float64
 	consider := func(a, x, w, v float64) {
 		val := revW[t]*w + price[t]*x + v
 		if val > bestV {
 			bestA, bestX, bestV = a, x, val
 		}
 	}
-	// Off-grid decisions: no spend, and spends at the limits.
-	for _, x := range [...]float64{0, pr.lo[t], math.Max(pr.lo[t], pr.minimum[t]), pr.up[t]} {
-		if math.IsInf(x, 0) || !pr.allowed(t, x) {
-			continue
-		}
-		a := base + x/pr.perA[t]
-		if a > pr.grid[len(pr.grid)-1] {
-			continue
-		}
-		consider(a, x, ch.Curve.Weekly(a), pr.interp(next, a))
-	}
+	bestA, bestX, bestV = pr.offGrid(t, base, revW, price)
 	j0 := sort.SearchFloat64s(pr.grid, base*(1+1e-12))
 	for j := j0; j < len(pr.grid); j++ {
 		x := (pr.grid[j] - base) * pr.perA[t]
@@ -182,6 +175,29 @@ func (pr *pricer) best(t int, prev float64, revW, price []float64) (float64, flo
 			continue
 		}
 		consider(pr.grid[j], x, pr.weekly[j], next[j])
+	}
+	return bestA, bestX, bestV
+}
+
+// offGrid returns the best of the decisions off the grid in period t from
+// carried exposure base: no spend, and spends at the limits. It returns the
+// new exposure, the spend and the value (NaN, 0, -Inf when none is
+// allowed).
+func (pr *pricer) offGrid(t int, base float64, revW, price []float64) (float64, float64, float64) {
+	ch := &pr.res.Channels[pr.c]
+	next := pr.value[t+1]
+	bestA, bestX, bestV := math.NaN(), 0.0, math.Inf(-1)
+	for _, x := range [...]float64{0, pr.lo[t], math.Max(pr.lo[t], pr.minimum[t]), pr.up[t]} {
+		if math.IsInf(x, 0) || !pr.allowed(t, x) {
+			continue
+		}
+		a := base + x/pr.perA[t]
+		if a > pr.grid[len(pr.grid)-1] {
+			continue
+		}
+		if v := revW[t]*ch.Curve.Weekly(a) + price[t]*x + pr.interp(next, a); v > bestV {
+			bestA, bestX, bestV = a, x, v
+		}
 	}
 	return bestA, bestX, bestV
 }
@@ -221,8 +237,7 @@ func (pr *pricer) schedule(revW, price []float64) []float64 {
 // of a unit of exposure; the allowed j form a window that slides up as base
 // grows, so a monotone queue gives each state's best in constant time.
 func (pr *pricer) valueRow(t int, revW, price, v, h []float64, queue []int) {
-	const tol = 1e-9 // as in allowed
-	ch := &pr.res.Channels[pr.c]
+	const tol = allowTol
 	next := pr.value[t+1]
 	G := len(pr.grid)
 	perA, theta := pr.perA[t], pr.theta[t]
@@ -238,18 +253,7 @@ func (pr *pricer) valueRow(t int, revW, price, v, h []float64, queue []int) {
 	head, jLo, jHi := 0, 0, 0 // the window is [jLo, jHi)
 	for i := range v {
 		base := theta * pr.grid[i]
-		best := math.Inf(-1)
-		// Off-grid decisions: no spend, and spends at the limits.
-		for _, x := range [...]float64{0, pr.lo[t], math.Max(pr.lo[t], pr.minimum[t]), pr.up[t]} {
-			if math.IsInf(x, 0) || !pr.allowed(t, x) {
-				continue
-			}
-			a := base + x/perA
-			if a > pr.grid[G-1] {
-				continue
-			}
-			best = math.Max(best, revW[t]*ch.Curve.Weekly(a)+price[t]*x+pr.interp(next, a))
-		}
+		_, _, best := pr.offGrid(t, base, revW, price)
 		lo := math.Max(base*(1+1e-12), base+xMin/perA)
 		for jLo < G && pr.grid[jLo] < lo {
 			jLo++

@@ -45,10 +45,7 @@ func (s *solver) explore() {
 	res := s.res
 	check := s.limits()
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed: the same scenario gives the same plan
-	worst := math.Inf(-1)
-	if !s.maximise() {
-		worst = math.Inf(1)
-	}
+	worst := -s.noBound()
 	// Iterated local search: when a round finds nothing, the best move
 	// that made a feasible plan (though a worse one) kicks the search out
 	// of its local optimum, exploreKicks times at most; the best plan seen
@@ -310,26 +307,7 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 			lc.vals[j] = x / md.scale
 		}
 	}
-	m := md.m
-	for j, v := range lc.vals {
-		if v < m.colLo[j]-limitTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+limitTol*(1+math.Abs(m.colUp[j])) {
-			return false
-		}
-	}
-	for i := range m.rowLo {
-		if i == md.targetRow || i == md.roasRow {
-			continue
-		}
-		act, size := 0.0, 1.0
-		for k := m.beg[i]; k < m.beg[i+1]; k++ {
-			act += m.val[k] * lc.vals[m.ind[k]]
-			size += math.Abs(m.val[k] * lc.vals[m.ind[k]])
-		}
-		if act < m.rowLo[i]-limitTol*size || act > m.rowUp[i]+limitTol*size {
-			return false
-		}
-	}
-	return true
+	return md.m.within(lc.vals, limitTol, md.targetRow, md.roasRow)
 }
 
 // meetTarget scales a candidate's spends up, within the cells' caps, until

@@ -315,6 +315,10 @@ func (s *solver) dualBound(obj float64) (float64, bool) {
 		return 0, false
 	}
 	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * boundTimeShare))
+	lg, ok := s.newLagrangian(s.duals)
+	if !ok {
+		return 0, false
+	}
 	best, found := 0.0, false
 	var took time.Duration
 	for i, step := range boundGridSteps {
@@ -325,7 +329,7 @@ func (s *solver) dualBound(obj float64) (float64, bool) {
 			}
 		}
 		began := time.Now()
-		b, ok := s.lagrangeBound(s.duals, 1+step)
+		b, ok := s.lagrangeBound(lg, 1+step)
 		took = time.Since(began)
 		if !ok {
 			return best, found
@@ -341,9 +345,17 @@ func (s *solver) dualBound(obj float64) (float64, bool) {
 	return best, found
 }
 
-// lagrangeBound returns the Lagrangian bound at the master's duals with a
-// grid of the given ratio, or ok false when the duals cannot give one.
-func (s *solver) lagrangeBound(md *masterDuals, ratio float64) (float64, bool) {
+// lagrangian is the Lagrangian relaxation at a master's duals: every
+// channel's pricing weights and the constant sum_i pi_i b_i, in money.
+type lagrangian struct {
+	ref         *model // every channel as schedules, for its shared rows
+	revW, price [][]float64
+	constant    float64
+}
+
+// newLagrangian relaxes the shared limits with the master's duals, or
+// reports false when the duals cannot give a bound.
+func (s *solver) newLagrangian(md *masterDuals) (*lagrangian, bool) {
 	res := s.res
 	// A model with every channel as schedules has every channel's
 	// coefficients in the shared rows; its rows are found by name.
@@ -355,19 +367,16 @@ func (s *solver) lagrangeBound(md *masterDuals, ratio float64) (float64, bool) {
 			byName[name] = i
 		}
 	}
-	sigma := 1.0
-	if !s.maximise() {
-		sigma = -1
-	}
+	sigma := sign(s.maximise())
 	pi := make([]float64, ref.m.numRows())
-	constant := 0.0
+	lg := &lagrangian{ref: ref, revW: make([][]float64, ref.nC), price: make([][]float64, ref.nC)}
 	for i, name := range ref.m.rowName {
 		if name == "" {
 			continue
 		}
 		j, found := byName[name]
 		if !found {
-			return 0, false
+			return nil, false
 		}
 		y := md.value[j]
 		// The sign of a dual says which limit binds: for a maximum, a
@@ -382,20 +391,30 @@ func (s *solver) lagrangeBound(md *masterDuals, ratio float64) (float64, bool) {
 		}
 		pi[i] = y
 		if y != 0 {
-			constant += y * lim * ref.scale
+			lg.constant += y * lim * ref.scale
 		}
 	}
 	// The revenue weight must not be negative, or more exposure could be
 	// worth less and the programme's rounding would not bound.
 	if sigma*ref.objWeightWith(pi) < 0 {
-		return 0, false
+		return nil, false
 	}
+	for c := range res.Channels {
+		lg.revW[c], lg.price[c] = pricesFor(ref, pi, c, sigma)
+	}
+	return lg, true
+}
+
+// lagrangeBound returns the Lagrangian bound with a grid of the given
+// ratio, or ok false when a channel has no schedule within its own limits.
+func (s *solver) lagrangeBound(lg *lagrangian, ratio float64) (float64, bool) {
+	res := s.res
 	values := make([]float64, len(res.Channels))
 	parallelChannels(len(res.Channels), func(int) bool { return true }, func(c int) {
-		revW, price := pricesFor(ref, pi, c, sigma)
-		values[c] = newBoundDP(res, ref, c, ratio).value(revW, price)
+		values[c] = newBoundDP(res, lg.ref, c, ratio).value(lg.revW[c], lg.price[c])
 	})
-	total := constant
+	sigma := sign(s.maximise())
+	total := lg.constant
 	for _, v := range values {
 		if math.IsInf(v, -1) {
 			return 0, false

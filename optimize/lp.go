@@ -110,19 +110,26 @@ func (m *lp) loadRows(p *glpk.Problem, from int) error {
 const rowTol = 1e-7
 
 // satisfied reports whether column values meet every row and bound.
-func (m *lp) satisfied(vals []float64) bool {
+func (m *lp) satisfied(vals []float64) bool { return m.within(vals, rowTol, -1, -1) }
+
+// within reports whether column values meet every bound and every row but
+// the skipped ones (-1 for none) to the relative tolerance tol.
+func (m *lp) within(vals []float64, tol float64, skip1, skip2 int) bool {
 	for j, v := range vals {
-		if v < m.colLo[j]-rowTol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+rowTol*(1+math.Abs(m.colUp[j])) {
+		if v < m.colLo[j]-tol*(1+math.Abs(m.colLo[j])) || v > m.colUp[j]+tol*(1+math.Abs(m.colUp[j])) {
 			return false
 		}
 	}
 	for i := range m.rowLo {
+		if i == skip1 || i == skip2 {
+			continue
+		}
 		act, size := 0.0, 1.0
 		for k := m.beg[i]; k < m.beg[i+1]; k++ {
 			act += m.val[k] * vals[m.ind[k]]
 			size += math.Abs(m.val[k] * vals[m.ind[k]])
 		}
-		if act < m.rowLo[i]-rowTol*size || act > m.rowUp[i]+rowTol*size {
+		if act < m.rowLo[i]-tol*size || act > m.rowUp[i]+tol*size {
 			return false
 		}
 	}

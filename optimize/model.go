@@ -363,7 +363,7 @@ func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
 	}
 	one := func(c, t int) float64 { return 1 }
 	if !math.IsInf(res.BudgetTotal, 1) {
-		md.budgetRow = md.addRow(math.Inf(-1), res.BudgetTotal/md.scale, "budget.total", all(one))
+		md.budgetRow = md.addRow(math.Inf(-1), res.BudgetTotal/md.scale, budgetRowName, all(one))
 	}
 	for i, w := range res.Windows {
 		lo := w.Min / md.scale
@@ -421,6 +421,9 @@ func (md *model) aggregateRows(rInd []int, rVal []float64, rConst float64) {
 		md.roasRow = md.addRow(md.roasExtra-rConst, inf, "min_roas", acc)
 	}
 }
+
+// budgetRowName names the total budget's row after its scenario field.
+const budgetRowName = "budget.total"
 
 // rowCoef is a schedule channel cell's coefficient in a shared row.
 type rowCoef struct {

@@ -235,10 +235,7 @@ func (s *solver) schedulesOnly(md *model) (*Result, error) {
 	if cg == nil {
 		return s.fallback(md, max(s.remaining(), fallbackTime))
 	}
-	cg.Bound = math.Inf(1)
-	if !s.maximise() {
-		cg.Bound = math.Inf(-1)
-	}
+	cg.Bound = s.noBound()
 	if b, ok := s.dualBound(cg.Objective); ok {
 		cg.Bound = b
 	}
@@ -347,10 +344,7 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 	if err := md.m.load(p, s.maximise()); err != nil {
 		return nil, 0, &SolverError{Err: err}
 	}
-	bound := math.Inf(1)
-	if !s.maximise() {
-		bound = math.Inf(-1)
-	}
+	bound := s.noBound()
 	var best *Result
 	flights := hasFlights(s.res)
 	for round := 1; round <= maxRounds && s.remaining() > 0; round++ {
@@ -417,6 +411,9 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 	}
 	return best, bound, nil
 }
+
+// noBound is the bound before any is proven: +Inf when maximising.
+func (s *solver) noBound() float64 { return math.Inf(int(sign(s.maximise()))) }
 
 // tighter returns the better of two bounds: the smaller when maximising.
 func (s *solver) tighter(a, b float64) float64 {
@@ -675,7 +672,7 @@ func (s *solver) dualMarginalROAS() float64 {
 		return 0
 	}
 	for i, name := range s.duals.rowName {
-		if name != "budget.total" {
+		if name != budgetRowName {
 			continue
 		}
 		y := math.Max(s.duals.value[i], 0)

@@ -302,15 +302,38 @@ func (md *model) objWeight() float64 {
 	return 1
 }
 
-// tangentRow adds w <= W(p) + W'(p)(a - p) for a concave cell. A curve with
-// an infinite slope at 0 (hill with shape < 1) is touched just above it.
+// tangentRow adds w <= W(p) + W'(p)(a - p) for a concave cell. Every
+// tangent of a concave curve lies above it, so the row keeps the model a
+// relaxation wherever it touches; it touches where the row stays well
+// scaled, since a row whose coefficients span many orders of magnitude
+// can make the simplex stop short of the optimum and so below a plan
+// that exists (a hill with shape 0.557 touched at 1e-9 of its half
+// saturation gave a slope of 1.7e7 next to 1, and a bound 9e-5 too low).
+// A curve with an infinite slope at 0 (hill with shape < 1) is touched no
+// nearer to 0 than tangentFloor of its half saturation. A slope too flat
+// to matter over the cell's exposures becomes the constant it is worth
+// at the cell's cap.
 func (md *model) tangentRow(c, t int, p float64) {
-	if math.IsInf(md.slope(c, p), 1) {
-		p = math.Max(p, md.res.Channels[c].Curve.Half/md.scale*slopeFloor)
+	half := md.res.Channels[c].Curve.Half / md.scale
+	if math.IsInf(md.slope(c, 0), 1) {
+		p = math.Max(p, half*tangentFloor)
 	}
 	wp, sp := md.weekly(c, p), md.slope(c, p)
+	if reach := md.amax[c][t] - p; sp*math.Max(reach, p) <= flatCut*math.Max(wp, 1) {
+		md.m.row(math.Inf(-1), wp+sp*math.Max(reach, 0), "", []int{md.w[c][t]}, []float64{1})
+		return
+	}
 	md.m.row(math.Inf(-1), wp-sp*p, "", []int{md.w[c][t], md.a[c][t]}, []float64{1, -sp})
 }
+
+const (
+	// tangentFloor is how near to 0, as a share of the half saturation,
+	// a curve whose slope grows without bound at 0 is touched.
+	tangentFloor = 1e-4
+	// flatCut: a tangent whose slope changes the bound by less than this
+	// share over the cell's exposures is taken as flat.
+	flatCut = 1e-9
+)
 
 // revenueTerms returns the columns and coefficients of total revenue R
 // (scaled).

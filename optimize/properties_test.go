@@ -618,3 +618,65 @@ func concaveWithoutFlights(res *scenarios.Resolved) bool {
 	}
 	return true
 }
+
+// TestBoundOnSteepCurves: a hill curve with shape below 1 has an infinite
+// slope at 0. Its tangent cuts once touched it at 1e-9 of the half
+// saturation, and the simplex, facing a slope of 1.7e7 next to 1, stopped
+// at a basis it called optimal 9e-5 below the plan it then found. Every
+// proven bound must stay on the right side of the plan.
+func TestBoundOnSteepCurves(t *testing.T) {
+	for _, y := range []string{
+		`horizon: {start: 2027-01-08, end: 2027-11-09, granularity: month}
+objective: revenue
+budget:
+  total: 2064703.54
+  windows:
+    - {from: 2027-08-16, to: 2027-10-01, max: 188607.83}
+    - {from: 2027-10-02, to: 2027-10-04, min: 23342.55}
+channels:
+  - name: ch0
+    response: {curve: exponential, beta: 143155, half_saturation: 14865}
+  - name: ch1
+    response: {curve: hill, beta: 65249, half_saturation: 10205, shape: 1.850}
+    spend: {min: 209058.26}
+  - name: ch2
+    response: {curve: hill, beta: 116681, half_saturation: 28571, shape: 0.557}
+    per_week: {max: 61362.69}
+    min_active_per_week: 3481.97
+`,
+		`horizon: {start: 2027-01-29, end: 2027-09-19, granularity: month}
+objective: spend
+target_revenue: 1681476.93
+min_roas: 5.0769
+budget:
+  windows:
+    - {from: 2027-05-14, to: 2027-08-31, min: 107299.25}
+festivals:
+  - {name: f0, from: 2027-06-25, to: 2027-07-09, uplift: 2.036, cost_index: 1.122, channels: {ch1: {uplift: 1.859, cost_index: 1.195}}}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 108262, half_saturation: 13836, shape: 1.841}
+    per_week: {max: 21943.26}
+    min_active_per_week: 3530.34
+    spend: {min: 152432.12, max: 297603.06}
+  - name: ch1
+    response: {curve: hill, beta: 123847, half_saturation: 8443, shape: 0.611}
+    spend: {max: 170621.03}
+`,
+	} {
+		res := loadYAML(t, y)
+		r := solve(t, res, y)
+		doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
+		if v := plan.Check(res, doc, nil); len(v) > 0 {
+			t.Errorf("the plan breaks a limit: %+v", v)
+		}
+		tol := boundTol * math.Max(1, math.Abs(r.Objective))
+		past := r.Objective - r.Bound // how far the plan passes the bound
+		if res.Objective == scenarios.MinimiseSpend {
+			past = -past
+		}
+		if past > tol || r.Bound == 0 {
+			t.Errorf("objective %.6f passes the proven bound %.6f (%s)\n%s", r.Objective, r.Bound, r.Status, y)
+		}
+	}
+}

@@ -302,47 +302,77 @@ type masterDuals struct {
 // one before as its ratio is finer.
 var boundGridSteps = []float64{1e-2, 2e-3, 5e-4, 1.5e-4, 5e-5, 1.5e-5}
 
-// boundTimeShare is the share of the remaining time that the Lagrangian
-// bound may take.
-const boundTimeShare = 0.5
+// boundFirstShare and boundTimeShare are the shares of the remaining
+// time that the Lagrangian bound may take before exploring the patterns
+// (a coarse bound decides whether to explore) and after (the rest of the
+// refinement): a better plan is worth more than a finer bound.
+const (
+	boundFirstShare = 0.1
+	boundTimeShare  = 0.5
+)
+
+// boundStallShare stops refining once a finer grid gained less than this
+// share of the gap left: the grid's error shrinks geometrically, so what
+// remains is the relaxation's own gap, which no grid closes.
+const boundStallShare = 0.01
 
 // dualBound returns the best Lagrangian bound at the column-generation
-// duals that boundTimeShare of the remaining time allows, refining the grid
-// until the gap to the plan's objective obj is within the target; ok is
-// false when there are no duals.
-func (s *solver) dualBound(obj float64) (float64, bool) {
+// duals that share of the remaining time allows, refining the grid until
+// the gap to the plan's objective obj is within the target; ok is false
+// when there are no duals. A later call goes on from the grid where the
+// last one stopped.
+func (s *solver) dualBound(obj, share float64) (float64, bool) {
 	if s.duals == nil {
 		return 0, false
 	}
-	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * boundTimeShare))
-	lg, ok := s.newLagrangian(s.duals)
-	if !ok {
-		return 0, false
+	bd := &s.bound
+	if bd.lg == nil {
+		lg, ok := s.newLagrangian(s.duals)
+		if !ok {
+			return 0, false
+		}
+		bd.lg = lg
 	}
-	best, found := 0.0, false
-	var took time.Duration
-	for i, step := range boundGridSteps {
-		if i > 0 {
-			growth := boundGridSteps[i-1] / step
-			if time.Now().Add(time.Duration(float64(took) * growth)).After(deadline) {
+	deadline := time.Now().Add(time.Duration(float64(s.remaining()) * share))
+	for ; bd.next < len(boundGridSteps) && !bd.done; bd.next++ {
+		step := boundGridSteps[bd.next]
+		if bd.next > 0 {
+			growth := boundGridSteps[bd.next-1] / step
+			if time.Now().Add(time.Duration(float64(bd.took) * growth)).After(deadline) {
 				break
 			}
 		}
 		began := time.Now()
-		b, ok := s.lagrangeBound(lg, 1+step)
-		took = time.Since(began)
+		b, ok := s.lagrangeBound(bd.lg, 1+step)
+		bd.took = time.Since(began)
 		if !ok {
-			return best, found
+			bd.done = true
+			break
 		}
-		s.trace("Lagrangian bound %.8g (grid ratio 1+%.1e, %.2fs)", b, step, took.Seconds())
-		if !found || s.better(best, b) {
-			best, found = b, true
+		s.trace("Lagrangian bound %.8g (grid ratio 1+%.1e, %.2fs)", b, step, bd.took.Seconds())
+		gained := math.Inf(1)
+		if bd.found {
+			gained = sign(s.maximise()) * (bd.best - b)
 		}
-		if relGap(obj, best, s.maximise()) <= s.opts.Gap {
+		if !bd.found || s.better(bd.best, b) {
+			bd.best, bd.found = b, true
+		}
+		if relGap(obj, bd.best, s.maximise()) <= s.opts.Gap || gained < boundStallShare*math.Abs(bd.best-obj) {
+			bd.next++
 			break
 		}
 	}
-	return best, found
+	return bd.best, bd.found
+}
+
+// boundProgress is where the refinement of the Lagrangian bound stands.
+type boundProgress struct {
+	lg    *lagrangian
+	next  int           // the next grid step of boundGridSteps
+	took  time.Duration // the last step's time
+	best  float64
+	found bool
+	done  bool // the relaxation gives no bound
 }
 
 // lagrangian is the Lagrangian relaxation at a master's duals: every

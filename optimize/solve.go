@@ -123,6 +123,7 @@ type solver struct {
 	cellSteps, lastMove [][]float64
 	// duals of the last column-generation master, for the Lagrangian bound
 	duals *masterDuals
+	bound boundProgress
 	// limitCheck tests plans against the linear limits (see limits)
 	limitCheck *limitCheck
 }
@@ -198,7 +199,7 @@ func (s *solver) run() (*Result, error) {
 		return nil, &SolverError{Err: errors.New("no feasible plan was found within the time limit")}
 	}
 	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
-		if b, ok := s.dualBound(s.best.Objective); ok {
+		if b, ok := s.dualBound(s.best.Objective, boundFirstShare); ok {
 			bound = s.tighter(bound, b)
 		}
 	}
@@ -207,6 +208,9 @@ func (s *solver) run() (*Result, error) {
 	s.trace("after polish: %.8g", s.best.Objective)
 	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
 		s.explore()
+		if b, ok := s.dualBound(s.best.Objective, boundTimeShare); ok {
+			bound = s.tighter(bound, b)
+		}
 	}
 	s.best.Bound = bound
 	s.best.Gap = relGap(s.best.Objective, bound, s.maximise())
@@ -236,7 +240,7 @@ func (s *solver) schedulesOnly(md *model) (*Result, error) {
 		return s.fallback(md, max(s.remaining(), fallbackTime))
 	}
 	cg.Bound = s.noBound()
-	if b, ok := s.dualBound(cg.Objective); ok {
+	if b, ok := s.dualBound(cg.Objective, boundTimeShare); ok {
 		cg.Bound = b
 	}
 	cg.Spend, cg.Objective = s.polish(cg.Spend, cg.Objective, s.polishDeadline())

@@ -672,6 +672,10 @@ func (ms *master) integerPlan() (*Result, error) {
 				}
 				return ms.integerPlan()
 			}
+			if r := s.rescue(ms.spendOf(vals)); r != nil {
+				s.trace("schedule MIP needs slack; the knapsack found %.8g", r.Objective)
+				return r, nil
+			}
 			return nil, s.diagnose(newBuiltModel(s.res))
 		}
 	}

@@ -3,6 +3,7 @@ package optimize
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"github.com/peakplan/peakplan/optimize/glpk"
@@ -49,14 +50,28 @@ func (s *solver) explore() {
 	// Iterated local search: when a round finds nothing, the best move
 	// that made a feasible plan (though a worse one) kicks the search out
 	// of its local optimum, exploreKicks times at most; the best plan seen
-	// is kept.
+	// is kept. A kick whose search leads straight back to the best plan is
+	// over at once, and the next candidate of the best plan's round kicks.
 	best := &Result{Spend: s.best.Spend, Objective: s.best.Objective}
 	kicks := 0
+	same := func(a, b float64) bool { return math.Abs(a-b) <= exploreKickMin*math.Abs(b) }
+	var kicked []float64 // the objectives kicked to
+	fresh := func(obj float64) bool {
+		for _, o := range append(kicked, best.Objective) {
+			if same(obj, o) {
+				return false
+			}
+		}
+		return true
+	}
+	var pool []*Result // the last round without gain: its feasible candidates
 	for round := 0; time.Now().Before(deadline); round++ {
-		improved := false
-		var kick *Result
+		improved, returned := false, false
+		var cands []*Result
 		moves := s.patternMoves()
 		rng.Shuffle(len(moves), func(i, j int) { moves[i], moves[j] = moves[j], moves[i] })
+		// The knapsack's jumps go first: one may pass many single moves.
+		moves = append(s.reallocations(), moves...)
 		for _, mv := range moves {
 			if !time.Now().Before(deadline) {
 				break
@@ -83,22 +98,39 @@ func (s *solver) explore() {
 				s.trace("explore: %s channel %d period %d -> %d: %.10g", mv.kind, mv.c, mv.t, mv.to, obj)
 				s.best.Spend, s.best.Objective = spend, obj
 				improved = true
-			} else if math.Abs(obj-s.best.Objective) > exploreKickMin*math.Abs(s.best.Objective) && (kick == nil || s.better(obj, kick.Objective)) {
-				// Only a plan that differs (its objective does) can kick.
-				kick = &Result{Spend: spend, Objective: obj}
+				if kicks > 0 && same(obj, best.Objective) {
+					returned = true
+					break
+				}
+			} else {
+				cands = append(cands, &Result{Spend: spend, Objective: obj})
 			}
 		}
 		if s.better(s.best.Objective, best.Objective) {
 			best.Spend, best.Objective = s.best.Spend, s.best.Objective
+			pool = nil
 		}
-		if !improved {
-			if kick == nil || kicks >= exploreKicks {
+		if improved && !returned {
+			continue
+		}
+		if !returned {
+			pool = cands
+			sort.SliceStable(pool, func(i, j int) bool { return s.better(pool[i].Objective, pool[j].Objective) })
+		}
+		var kick *Result
+		for _, r := range pool {
+			if fresh(r.Objective) {
+				kick = r
 				break
 			}
-			kicks++
-			s.trace("explore: kick to %.10g", kick.Objective)
-			s.best.Spend, s.best.Objective = kick.Spend, kick.Objective
 		}
+		if kick == nil || kicks >= exploreKicks {
+			break
+		}
+		kicks++
+		kicked = append(kicked, kick.Objective)
+		s.trace("explore: kick to %.10g", kick.Objective)
+		s.best.Spend, s.best.Objective = kick.Spend, kick.Objective
 	}
 	s.best.Spend, s.best.Objective = best.Spend, best.Objective
 	s.closeStepProblem()
@@ -106,7 +138,7 @@ func (s *solver) explore() {
 
 // patternMove is one change of a channel's flight pattern.
 type patternMove struct {
-	kind string // "on", "off", "move" or "shift"
+	kind string // "reallocate", "on", "off", "move" or "shift"
 	c, t int
 	c2   int // the channel a move goes to
 	to   int // the dark period a move goes to; a shift's offset
@@ -150,6 +182,19 @@ func (s *solver) patternMoves() []patternMove {
 	return moves
 }
 
+// reallocations lists the knapsack's moves: every channel's spend over
+// all channels, and each channel with an S-curve or a minimum flight
+// rearranged within its own total.
+func (s *solver) reallocations() []patternMove {
+	moves := []patternMove{{kind: "reallocate", c: -1}}
+	for c := range s.res.Channels {
+		if nonconvex(&s.res.Channels[c]) {
+			moves = append(moves, patternMove{kind: "reallocate", c: c})
+		}
+	}
+	return moves
+}
+
 // apply returns the plan with the move made, keeping the channel's total
 // where it can: switching on takes the typical active spend from unspent
 // budget first and then evenly from the channel's other cells; switching
@@ -157,12 +202,15 @@ func (s *solver) patternMoves() []patternMove {
 // move carries the whole spend. It returns nil when the move makes no
 // sense here.
 func (mv patternMove) apply(s *solver, spend [][]float64) [][]float64 {
+	if mv.kind == "reallocate" {
+		if mv.c < 0 {
+			return s.reallocate(spend)
+		}
+		return s.reallocateChannel(spend, mv.c)
+	}
 	res, md := s.res, s.md
 	ch := &res.Channels[mv.c]
-	out := make([][]float64, len(spend))
-	for c := range spend {
-		out[c] = append([]float64(nil), spend[c]...)
-	}
+	out := clonePlan(spend)
 	row := out[mv.c]
 	capOf := func(t int) float64 { return md.upper[mv.c][t] * md.scale }
 	active, total := 0, 0.0
@@ -308,6 +356,53 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 		}
 	}
 	return md.m.within(lc.vals, limitTol, md.targetRow, md.roasRow)
+}
+
+// activities returns the rows' activities at a plan, in the rows' units.
+func (lc *limitCheck) activities(spend [][]float64) []float64 {
+	md := lc.md
+	for c := range spend {
+		for t, x := range spend[c] {
+			if j := md.x[c][t]; j >= 0 {
+				lc.vals[j] = x / md.scale
+			}
+		}
+	}
+	m := md.m
+	act := make([]float64, m.numRows())
+	for i := range act {
+		for k := m.beg[i]; k < m.beg[i+1]; k++ {
+			act[i] += m.val[k] * lc.vals[m.ind[k]]
+		}
+	}
+	return act
+}
+
+// cellPrices returns, per cell, the value that the rows' prices give one
+// unit of its spend; a row's price is per unit of money it counts.
+func (lc *limitCheck) cellPrices(price []float64) [][]float64 {
+	md := lc.md
+	col := make([][2]int, md.m.numCols())
+	out := make([][]float64, len(md.x))
+	for c := range md.x {
+		out[c] = make([]float64, len(md.x[c]))
+		for t, j := range md.x[c] {
+			if j >= 0 {
+				col[j] = [2]int{c, t}
+			}
+		}
+	}
+	m := md.m
+	for i, p := range price {
+		if p == 0 {
+			continue
+		}
+		for k := m.beg[i]; k < m.beg[i+1]; k++ {
+			ct := col[m.ind[k]]
+			out[ct[0]][ct[1]] += p * m.val[k]
+		}
+	}
+	return out
 }
 
 // meetTarget scales a candidate's spends up, within the cells' caps, until

@@ -156,6 +156,109 @@ channels:
 `,
 		witness: [][]float64{{875.71, 2421.85, 0, 454.17, 2030.91, 2537.82, 930.83, 0, 1536.59, 488.42, 2010.65, 783.57, 1228.01, 1691.89, 0, 1625.36, 2635.99, 2062.74, 1274.24, 651.24, 0}},
 	},
+	{
+		// Monthly periods of unequal length and a group cap on the
+		// S-curve channel: its best use of the capped sum is February and
+		// the half August (43 days), a subset no price selects, since
+		// without festivals every period is worth the same per day.
+		name: "spend, monthly, a subset of periods by length",
+		y: `horizon: {start: 2027-01-30, end: 2027-08-15, granularity: month}
+objective: spend
+target_revenue: 1443456.14
+budget:
+  total: 854463.61
+  windows:
+    - {from: 2027-04-11, to: 2027-04-29, min: 6080.09}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 171443, half_saturation: 9350, shape: 3.194}
+  - name: ch1
+    response: {curve: hill, beta: 141402, half_saturation: 26101, shape: 3.413}
+    carryover: 0.142
+    per_week: {max: 36631.40}
+groups:
+  - name: g0
+    channels: [ch0]
+    max_share: 0.1947
+`,
+		witness: [][]float64{{0, 42848.80, 0, 0, 0, 0, 0, 22954.69}, {0, 131399.06, 0, 140771.27, 0, 0, 0, 0}},
+	},
+	{
+		// Two S-curves sharing a small budget: the best plan leaves the
+		// second channel dark, which single-cell moves reach only
+		// through five worse plans.
+		name: "revenue, daily, one channel alone",
+		y: `horizon: {start: 2027-01-11, end: 2027-01-26, granularity: day}
+objective: revenue
+budget:
+  total: 28002.67
+festivals:
+  - {name: f0, from: 2027-01-13, to: 2027-01-26, uplift: 1.408, cost_index: 1.000, channels: {ch1: {uplift: 2.676, cost_index: 1.446}}}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 98203, half_saturation: 17204, shape: 3.470}
+    min_active_per_week: 4121.79
+  - name: ch1
+    response: {curve: hill, beta: 47986, half_saturation: 10083, shape: 2.429}
+    available: [{from: 2027-01-17, to: 2027-01-22}]
+    per_week: {max: 13027.00}
+`,
+		witness: [][]float64{{0, 0, 3111.40, 3111.40, 3111.40, 3111.40, 3111.40, 3111.40, 3111.40, 3111.40, 3111.40, 0, 0, 0, 0, 0}, make([]float64, 16)},
+	},
+	{
+		// A channel floor and minimum flights that no schedule the prices
+		// offered could meet together: the knapsack's plan meets them, and
+		// it is the optimum (the relaxation's bound).
+		name: "spend, flights, channel floors: once wrongly infeasible",
+		y: `horizon: {start: 2027-01-05, end: 2027-02-02, granularity: week}
+objective: spend
+target_revenue: 466801.45
+budget:
+  windows:
+    - {from: 2027-01-11, to: 2027-01-24, max: 22908.50}
+festivals:
+  - {name: f0, from: 2027-01-10, to: 2027-01-29, uplift: 3.438, cost_index: 0.895}
+  - {name: f1, from: 2027-01-25, to: 2027-01-29, uplift: 1.291, cost_index: 1.683}
+channels:
+  - name: ch0
+    response: {curve: logistic, beta: 186779, half_saturation: 29072}
+    carryover: 0.774
+    min_active_per_week: 4084.96
+    spend: {min: 8795.58}
+  - name: ch1
+    response: {curve: exponential, beta: 132592, half_saturation: 12540}
+    carryover: 0.473
+    per_week: {max: 22322.96}
+    spend: {min: 15839.92, max: 67845.58}
+`,
+		witness: [][]float64{{8795.58, 0, 0, 0, 0}, {0, 15839.92, 0, 0, 0}},
+	},
+	{
+		// Two S-curves, a channel floor, a cap and a group floor: as above,
+		// once "infeasible".
+		name: "spend, S-curves, floors and a group: once wrongly infeasible",
+		y: `horizon: {start: 2027-01-06, end: 2027-03-02, granularity: week}
+objective: spend
+target_revenue: 416633.28
+festivals:
+  - {name: f0, from: 2027-01-22, to: 2027-02-04, uplift: 3.179, cost_index: 1.775}
+  - {name: f1, from: 2027-02-03, to: 2027-02-17, uplift: 2.684, cost_index: 0.981, channels: {ch1: {uplift: 3.970, cost_index: 0.996}}}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 135728, half_saturation: 5027, shape: 3.017}
+    min_active_per_week: 1284.94
+    spend: {min: 19609.45}
+  - name: ch1
+    response: {curve: hill, beta: 57734, half_saturation: 5276, shape: 2.876}
+    per_week: {max: 7791.28}
+    spend: {max: 17520.51}
+groups:
+  - name: g0
+    channels: [ch1]
+    min_share: 0.2373
+`,
+		witness: [][]float64{{0, 0, 0, 0, 13482.32, 6127.14, 0, 0, 0}, {2422.36, 2422.36, 1256.41, 0, 0, 0, 0, 0, 0}},
+	},
 }
 
 func TestPatternsBeyondColumnGeneration(t *testing.T) {

@@ -310,10 +310,11 @@ func (s *solver) unspent(spend [][]float64) float64 {
 // the minimum flights and the rows over many cells (not the revenue target
 // and ROAS floor, which exactlyFeasible tests on the exact model).
 type limitCheck struct {
-	res  *scenarios.Resolved
-	base *model // the model it was built from
-	md   *model // spend columns and the shared rows only
-	vals []float64
+	res   *scenarios.Resolved
+	base  *model // the model it was built from
+	md    *model // spend columns and the shared rows only
+	vals  []float64
+	cells [][2]int // the cell of each column, once cellOf needs it
 }
 
 func newLimitCheck(res *scenarios.Resolved, base *model) *limitCheck {
@@ -358,6 +359,103 @@ func (lc *limitCheck) ok(spend [][]float64) bool {
 	return md.m.within(lc.vals, limitTol, md.targetRow, md.roasRow)
 }
 
+// settle moves a plan that passes a limit by no more than the simplex's
+// tolerance onto it: a plan from a simplex vertex may spend a few cents
+// past a budget, or short of a window's floor, and a plan file is held to
+// its limits exactly. Rows of positive terms (budget, windows, channel
+// totals) scale their cells; the cells are then clamped to their own
+// limits. The objective, bound and gap are measured again.
+func (s *solver) settle(r *Result) {
+	if s.md == nil || r.Spend == nil {
+		return
+	}
+	lc := s.limits()
+	if lc.ok(r.Spend) {
+		return
+	}
+	res, md, m := s.res, lc.md, lc.md.m
+	spend := clonePlan(r.Spend)
+	for range settleRounds {
+		act := lc.activities(spend)
+		for i := range act {
+			if i == md.targetRow || i == md.roasRow {
+				continue
+			}
+			var cells [][2]int
+			pos := 0.0 // the row's activity in money
+			for k := m.beg[i]; k < m.beg[i+1]; k++ {
+				if m.val[k] <= 0 {
+					cells = nil
+					break
+				}
+				c, t := lc.cellOf(m.ind[k])
+				cells = append(cells, [2]int{c, t})
+				pos += m.val[k] * spend[c][t]
+			}
+			lo, up := m.rowLo[i]*md.scale, m.rowUp[i]*md.scale
+			f := 1.0
+			switch {
+			case len(cells) == 0 || pos <= 0:
+				continue
+			case pos > up && pos <= up*(1+settleTol):
+				f = up / pos * (1 - settleMargin)
+			case pos < lo && pos >= lo*(1-settleTol):
+				f = lo / pos * (1 + settleMargin)
+			default:
+				continue
+			}
+			for _, ct := range cells {
+				spend[ct[0]][ct[1]] *= f
+			}
+		}
+		for c := range spend {
+			ch := &res.Channels[c]
+			for t, x := range spend[c] {
+				if x > 0 {
+					x = math.Max(math.Min(x, s.md.upper[c][t]*s.md.scale), math.Max(ch.Lower[t], ch.MinActive[t]))
+				}
+				spend[c][t] = x
+			}
+		}
+		if lc.ok(spend) {
+			break
+		}
+	}
+	_, tot := plan.Evaluate(res, spend)
+	if !lc.ok(spend) || !s.exactlyFeasible(tot) {
+		return
+	}
+	r.Spend, r.Objective = spend, plan.ObjectiveValue(res, tot)
+	if r.Bound != 0 && !math.IsInf(r.Bound, 0) {
+		r.Gap = math.Max(relGap(r.Objective, r.Bound, s.maximise()), 0)
+	}
+}
+
+const (
+	// settleTol is the largest excess, relative, that settle moves.
+	settleTol = 1e-6
+	// settleMargin keeps a settled row this far inside its limit, so
+	// that rounding leaves it there.
+	settleMargin = 1e-12
+	settleRounds = 3
+)
+
+// cellOf returns the cell of a spend column.
+func (lc *limitCheck) cellOf(j int) (int, int) {
+	if lc.cells == nil {
+		lc.cells = make([][2]int, lc.md.m.numCols())
+		for c := range lc.md.x {
+			for t, jj := range lc.md.x[c] {
+				if jj >= 0 {
+					lc.cells[jj] = [2]int{c, t}
+				}
+			}
+		}
+	}
+	ct := lc.cells[j]
+	return ct[0], ct[1]
+}
+
 // activities returns the rows' activities at a plan, in the rows' units.
 func (lc *limitCheck) activities(spend [][]float64) []float64 {
 	md := lc.md
@@ -382,15 +480,9 @@ func (lc *limitCheck) activities(spend [][]float64) []float64 {
 // unit of its spend; a row's price is per unit of money it counts.
 func (lc *limitCheck) cellPrices(price []float64) [][]float64 {
 	md := lc.md
-	col := make([][2]int, md.m.numCols())
 	out := make([][]float64, len(md.x))
 	for c := range md.x {
 		out[c] = make([]float64, len(md.x[c]))
-		for t, j := range md.x[c] {
-			if j >= 0 {
-				col[j] = [2]int{c, t}
-			}
-		}
 	}
 	m := md.m
 	for i, p := range price {
@@ -398,8 +490,8 @@ func (lc *limitCheck) cellPrices(price []float64) [][]float64 {
 			continue
 		}
 		for k := m.beg[i]; k < m.beg[i+1]; k++ {
-			ct := col[m.ind[k]]
-			out[ct[0]][ct[1]] += p * m.val[k]
+			c, t := lc.cellOf(m.ind[k])
+			out[c][t] += p * m.val[k]
 		}
 	}
 	return out

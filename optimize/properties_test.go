@@ -680,3 +680,84 @@ channels:
 		}
 	}
 }
+
+// TestPlansKeepLimitsExactly: plans from simplex vertices once spent a few
+// cents past a budget or short of a window's floor, inside the simplex's
+// tolerance but not inside the limit. The plan must keep every total limit
+// to rounding.
+func TestPlansKeepLimitsExactly(t *testing.T) {
+	const exact = 1e-12
+	for _, y := range []string{
+		`horizon: {start: 2027-01-26, end: 2027-01-31, granularity: day}
+objective: revenue
+min_roas: 0.1771
+budget:
+  total: 17486.06
+  windows:
+    - {from: 2027-01-26, to: 2027-01-29, max: 11302.90}
+    - {from: 2027-01-28, to: 2027-01-30, max: 6799.73}
+channels:
+  - name: ch0
+    response: {curve: logistic, beta: 85725, half_saturation: 23768}
+    carryover: 0.761
+    per_week: {max: 44486.63}
+  - name: ch1
+    response: {curve: logistic, beta: 43518, half_saturation: 6465}
+    spend: {min: 692.61}
+groups:
+  - name: g0
+    channels: [ch1]
+    min_share: 0.0705
+`,
+		`horizon: {start: 2027-01-06, end: 2027-03-02, granularity: week}
+objective: spend
+target_revenue: 548327.74
+budget:
+  total: 245019.94
+  windows:
+    - {from: 2027-02-07, to: 2027-02-11, min: 22392.61}
+    - {from: 2027-02-15, to: 2027-02-23, max: 64565.97}
+festivals:
+  - {name: f0, from: 2027-01-26, to: 2027-02-06, uplift: 2.560, cost_index: 1.207}
+  - {name: f1, from: 2027-02-15, to: 2027-02-20, uplift: 3.025, cost_index: 1.380}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 34346, half_saturation: 13338, shape: 3.429}
+    min_active_per_week: 1700.49
+  - name: ch1
+    response: {curve: hill, beta: 116755, half_saturation: 25297, shape: 2.188}
+    per_week: {max: 44332.37}
+    min_active_per_week: 12168.77
+groups:
+  - name: g0
+    channels: [ch0]
+    min_share: 0.1274
+`,
+	} {
+		res := loadYAML(t, y)
+		r := solve(t, res, y)
+		total := 0.0
+		for c := range r.Spend {
+			for _, x := range r.Spend[c] {
+				total += x
+			}
+		}
+		if total > res.BudgetTotal*(1+exact) {
+			t.Errorf("spend %.10f passes the budget %.2f", total, res.BudgetTotal)
+		}
+		for i, w := range res.Windows {
+			in := 0.0
+			for c := range r.Spend {
+				for k, x := range r.Spend[c] {
+					in += w.Share[k] * x
+				}
+			}
+			if in > w.Max*(1+exact) || in < w.Min*(1-exact) {
+				t.Errorf("window %d: %.10f outside [%.2f, %.2f]", i, in, w.Min, w.Max)
+			}
+		}
+		if _, tot := plan.Evaluate(res, r.Spend); res.Objective == scenarios.MinimiseSpend && tot.Revenue < res.TargetRevenue {
+			t.Errorf("revenue %.6f short of the target %.2f", tot.Revenue, res.TargetRevenue)
+		}
+	}
+}

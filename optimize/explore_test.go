@@ -3,7 +3,9 @@ package optimize_test
 import (
 	"math"
 	"testing"
+	"time"
 
+	"github.com/peakplan/peakplan/optimize"
 	"github.com/peakplan/peakplan/plan"
 	"github.com/peakplan/peakplan/scenarios"
 )
@@ -261,6 +263,8 @@ groups:
 	},
 }
 
+const patternTimeLimit = 60 * time.Second
+
 func TestPatternsBeyondColumnGeneration(t *testing.T) {
 	for _, tc := range patternCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -271,7 +275,13 @@ func TestPatternsBeyondColumnGeneration(t *testing.T) {
 			}
 			_, tot := plan.Evaluate(res, tc.witness)
 			witness := plan.ObjectiveValue(res, tot)
-			r := solve(t, res, tc.y)
+			// Exploration stops when it runs out of moves, or at its share
+			// of the time limit: a generous limit keeps a loaded machine
+			// from cutting it short.
+			r, err := optimize.Solve(res, optimize.Options{TimeLimit: patternTimeLimit})
+			if err != nil {
+				t.Fatalf("Solve: %v", err)
+			}
 			doc = plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
 			if v := plan.Check(res, doc, nil); len(v) > 0 {
 				t.Errorf("the plan breaks a limit: %+v", v)

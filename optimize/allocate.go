@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/peakplan/peakplan/optimize/glpk"
 	"github.com/peakplan/peakplan/plan"
 	"github.com/peakplan/peakplan/scenarios"
 )
@@ -403,14 +404,24 @@ func clonePlan(spend [][]float64) [][]float64 {
 
 // rescue looks for a plan that meets every limit when no choice of one
 // schedule per channel does: the knapsack reallocates the total of the
-// choice that needed slack, priced to keep the shared limits, and the
-// result is polished on the exact model. It returns nil when that plan
-// still breaks a limit.
+// choice that needed slack, priced to keep the shared limits, or else a
+// MIP finds spends that meet every linear limit and minimum flight; the
+// plan is polished on the exact model. It returns nil when no plan meets
+// every limit.
 func (s *solver) rescue(spend [][]float64) *Result {
 	if s.md == nil || s.md.cg == nil {
 		return nil
 	}
-	cand := s.meetTarget(s.reallocate(spend))
+	if r := s.rescueFrom(s.reallocate(spend)); r != nil {
+		return r
+	}
+	return s.rescueFrom(s.flightMIP())
+}
+
+// rescueFrom polishes a candidate plan and returns it when it meets every
+// limit, or nil.
+func (s *solver) rescueFrom(spend [][]float64) *Result {
+	cand := s.meetTarget(spend)
 	if cand == nil {
 		return nil
 	}
@@ -429,3 +440,93 @@ func (s *solver) rescue(spend [][]float64) *Result {
 	}
 	return &Result{Spend: out, Objective: obj}
 }
+
+// flightMIP returns spends that meet every linear limit and minimum
+// flight, or nil: a MIP with a binary per flight cell (x = 0, or x at
+// least the flight), the shared rows but the revenue target and ROAS
+// floor, and each unit of spend worth the channel's best return in its
+// period, so that the money goes where it pays.
+func (s *solver) flightMIP() [][]float64 {
+	res, base := s.res, s.md
+	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
+		cg: make([]bool, base.nC), upper: base.upper}
+	md.m = newLP()
+	md.x = grid(md.nC, md.nT)
+	type flight struct{ x, z int }
+	var flights []flight
+	var binaries []int
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		ret := bestReturn(ch)
+		for t := 0; t < md.nT; t++ {
+			j := base.x[c][t]
+			if j < 0 {
+				continue
+			}
+			lo, up := base.m.colLo[j], base.m.colUp[j]
+			md.x[c][t] = md.m.col(lo, up, ret*ch.Uplift[t]/ch.CostIndex[t], glpk.Continuous)
+			if least := ch.MinActive[t] / md.scale; least > 0 && lo < least {
+				z := md.m.col(0, 1, 0, glpk.Binary)
+				binaries = append(binaries, z)
+				flights = append(flights, flight{md.x[c][t], z})
+				// least z <= x <= up z
+				md.m.row(math.Inf(-1), 0, "", []int{md.x[c][t], z}, []float64{1, -up})
+				md.m.row(0, math.Inf(1), "", []int{md.x[c][t], z}, []float64{1, -least})
+			}
+		}
+	}
+	if len(binaries) == 0 {
+		return nil
+	}
+	md.aggregateRows(nil, nil, 0)
+	for _, i := range []int{md.targetRow, md.roasRow} {
+		if i >= 0 {
+			md.m.rowLo[i], md.m.rowUp[i] = math.Inf(-1), math.Inf(1)
+		}
+	}
+	p, err := glpk.New()
+	if err != nil {
+		return nil
+	}
+	defer p.Close()
+	if md.m.load(p, true) != nil {
+		return nil
+	}
+	if _, err := s.simplex(p); err != nil {
+		return nil
+	}
+	mr, err := p.Intopt(glpk.MIPOptions{TimeLimit: max(s.remaining()/4, minMIPTime), Gap: flightMIPGap})
+	if err != nil || (mr.Status != glpk.Optimal && mr.Status != glpk.Feasible) {
+		return nil
+	}
+	vals, err := p.MIPColValues()
+	if err != nil {
+		return nil
+	}
+	out := make([][]float64, md.nC)
+	for c := range out {
+		out[c] = make([]float64, md.nT)
+		for t, j := range md.x[c] {
+			if j >= 0 {
+				out[c][t] = vals[j] * md.scale
+			}
+		}
+	}
+	// A flight cell the MIP left off is off exactly.
+	for _, f := range flights {
+		if vals[f.z] < 0.5 {
+			for c := range md.x {
+				for t, j := range md.x[c] {
+					if j == f.x {
+						out[c][t] = 0
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// flightMIPGap: the flight MIP looks for a feasible plan, which polishing
+// then improves, so a loose gap will do.
+const flightMIPGap = 1e-2

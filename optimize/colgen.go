@@ -673,7 +673,7 @@ func (ms *master) integerPlan() (*Result, error) {
 				return ms.integerPlan()
 			}
 			if r := s.rescue(ms.spendOf(vals)); r != nil {
-				s.trace("schedule MIP needs slack; the knapsack found %.8g", r.Objective)
+				s.trace("schedule MIP needs slack; a reallocation found %.8g", r.Objective)
 				return r, nil
 			}
 			return nil, s.diagnose(newBuiltModel(s.res))

@@ -261,6 +261,31 @@ groups:
 `,
 		witness: [][]float64{{0, 0, 0, 0, 13482.32, 6127.14, 0, 0, 0}, {2422.36, 2422.36, 1256.41, 0, 0, 0, 0, 0, 0}},
 	},
+	{
+		// One channel with flights between two windows, one with a floor
+		// and a cap: no schedule the prices offered, nor the knapsack's
+		// plan, met both; the MIP over the flights does.
+		name: "revenue, flights between two windows: once wrongly infeasible",
+		y: `horizon: {start: 2027-01-07, end: 2027-02-28, granularity: week}
+objective: revenue
+budget:
+  total: 7847.58
+  windows:
+    - {from: 2027-02-04, to: 2027-02-18, min: 1088.45}
+    - {from: 2027-01-10, to: 2027-02-01, min: 5541.42, max: 6356.77}
+festivals:
+  - {name: f0, from: 2027-01-30, to: 2027-02-15, uplift: 2.796, cost_index: 1.536, channels: {ch0: {uplift: 3.796, cost_index: 1.586}}}
+  - {name: f1, from: 2027-02-10, to: 2027-02-22, uplift: 2.964, cost_index: 1.210, channels: {ch0: {uplift: 3.504, cost_index: 0.855}}}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 134811, half_saturation: 5500, shape: 1.662}
+    available: [{from: 2027-01-18, to: 2027-02-20}]
+    per_week: {max: 6254.72}
+    min_active_per_week: 1420.75
+    spend: {max: 8114.91}
+`,
+		witness: [][]float64{{0, 0, 0, 5437.28, 2122.38, 0, 0, 0}},
+	},
 }
 
 const patternTimeLimit = 60 * time.Second

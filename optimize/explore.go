@@ -381,31 +381,47 @@ func (s *solver) settle(r *Result) {
 			if i == md.targetRow || i == md.roasRow {
 				continue
 			}
-			var cells [][2]int
-			pos := 0.0 // the row's activity in money
+			pos, positive := 0.0, true // the row's activity in money
 			for k := m.beg[i]; k < m.beg[i+1]; k++ {
-				if m.val[k] <= 0 {
-					cells = nil
-					break
-				}
 				c, t := lc.cellOf(m.ind[k])
-				cells = append(cells, [2]int{c, t})
+				positive = positive && m.val[k] > 0
 				pos += m.val[k] * spend[c][t]
 			}
 			lo, up := m.rowLo[i]*md.scale, m.rowUp[i]*md.scale
-			f := 1.0
+			var need float64 // the change of the row's activity
 			switch {
-			case len(cells) == 0 || pos <= 0:
+			case !positive || pos <= 0:
 				continue
 			case pos > up && pos <= up*(1+settleTol):
-				f = up / pos * (1 - settleMargin)
+				need = up*(1-settleMargin) - pos
 			case pos < lo && pos >= lo*(1-settleTol):
-				f = lo / pos * (1 + settleMargin)
+				need = lo*(1+settleMargin) - pos
 			default:
 				continue
 			}
-			for _, ct := range cells {
-				spend[ct[0]][ct[1]] *= f
+			// Only cells that can move in that direction move: a cell at
+			// its cap cannot rise, one at its floor or flight cannot fall.
+			movable := func(c, t int) bool {
+				x, ch := spend[c][t], &res.Channels[c]
+				if need > 0 {
+					return x > 0 && x < s.md.upper[c][t]*s.md.scale*(1-settleMargin)
+				}
+				return x > math.Max(ch.Lower[t], ch.MinActive[t])*(1+settleMargin)
+			}
+			free := 0.0
+			for k := m.beg[i]; k < m.beg[i+1]; k++ {
+				if c, t := lc.cellOf(m.ind[k]); movable(c, t) {
+					free += m.val[k] * spend[c][t]
+				}
+			}
+			if free <= 0 {
+				continue
+			}
+			f := 1 + need/free
+			for k := m.beg[i]; k < m.beg[i+1]; k++ {
+				if c, t := lc.cellOf(m.ind[k]); movable(c, t) {
+					spend[c][t] *= f
+				}
 			}
 		}
 		for c := range spend {

@@ -42,7 +42,9 @@ func (s *solver) explore() {
 	if s.best == nil || !anyNonconvex(s.res) {
 		return
 	}
-	deadline := time.Now().Add(min(time.Duration(float64(s.remaining())*exploreShare), exploreMax))
+	began := time.Now()
+	deadline := began.Add(min(time.Duration(float64(s.remaining())*exploreShare), exploreMax))
+	half := began.Add(deadline.Sub(began) / 2)
 	res := s.res
 	check := s.limits()
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed: the same scenario gives the same plan
@@ -65,15 +67,28 @@ func (s *solver) explore() {
 		return true
 	}
 	var pool []*Result // the last round without gain: its feasible candidates
+	restarts := 0
+	// The knapsack's plans from the first plan are the first restarts:
+	// tried at once they can lead the single moves astray, tried as
+	// restarts they are searches of their own.
+	var seeds [][][]float64
+	for _, mv := range s.reallocations() {
+		if sp := mv.apply(s, s.best.Spend); sp != nil {
+			seeds = append(seeds, sp)
+		}
+	}
 	for round := 0; time.Now().Before(deadline); round++ {
 		improved, returned := false, false
 		var cands []*Result
 		moves := s.patternMoves()
 		rng.Shuffle(len(moves), func(i, j int) { moves[i], moves[j] = moves[j], moves[i] })
-		// The knapsack's jumps go first: one may pass many single moves.
-		moves = append(s.reallocations(), moves...)
+		// The knapsack's jumps come last, when the single moves have done
+		// what they can: tried first, a jump to a better plan can lead
+		// the single moves to a worse local optimum than they would have
+		// reached.
+		moves = append(moves, s.reallocations()...)
 		for _, mv := range moves {
-			if !time.Now().Before(deadline) {
+			if !time.Now().Before(deadline) || (len(seeds) > 0 && time.Now().After(half)) {
 				break
 			}
 			cand := s.meetTarget(mv.apply(s, s.best.Spend))
@@ -110,7 +125,10 @@ func (s *solver) explore() {
 			best.Spend, best.Objective = s.best.Spend, s.best.Objective
 			pool = nil
 		}
-		if improved && !returned {
+		// Half way through, the search from the first plan gives way to
+		// the reallocations' own searches.
+		halfway := len(seeds) > 0 && time.Now().After(half)
+		if improved && !returned && !halfway {
 			continue
 		}
 		if !returned {
@@ -124,8 +142,13 @@ func (s *solver) explore() {
 				break
 			}
 		}
-		if kick == nil || kicks >= exploreKicks {
-			break
+		if kick == nil || kicks >= exploreKicks || halfway {
+			// Out of kicks: a small scenario starts again from a random
+			// plan, as a multi-start local search would.
+			if kick = s.restart(rng, deadline, &restarts, &seeds); kick == nil {
+				break
+			}
+			kicks = 0
 		}
 		kicks++
 		kicked = append(kicked, kick.Objective)
@@ -135,6 +158,91 @@ func (s *solver) explore() {
 	s.best.Spend, s.best.Objective = best.Spend, best.Objective
 	s.closeStepProblem()
 }
+
+// restart returns a polished plan that meets every limit from the next
+// seed, or from a random start (up to exploreRestarts in all), or nil.
+// Only small scenarios restart at random: each start costs a whole
+// polish.
+func (s *solver) restart(rng *rand.Rand, deadline time.Time, tried *int, seeds *[][][]float64) *Result {
+	res, md := s.res, s.md
+	for len(*seeds) > 0 && time.Now().Before(deadline) {
+		start := (*seeds)[0]
+		*seeds = (*seeds)[1:]
+		if r := s.polishStart(start, deadline); r != nil {
+			s.trace("explore: restart from a reallocation at %.10g", r.Objective)
+			return r
+		}
+	}
+	if len(res.Channels)*len(res.Periods) > restartMaxCells {
+		return nil
+	}
+	total := 0.0
+	for c := range s.best.Spend {
+		for _, x := range s.best.Spend[c] {
+			total += x
+		}
+	}
+	for ; *tried < exploreRestarts && time.Now().Before(deadline); *tried++ {
+		// Each cell runs with a random chance, at a random share of its
+		// cap; the plan is then scaled to the best plan's total.
+		start := make([][]float64, len(res.Channels))
+		density := 0.2 + 0.7*rng.Float64()
+		sum := 0.0
+		for c := range start {
+			ch := &res.Channels[c]
+			start[c] = make([]float64, len(res.Periods))
+			for t := range start[c] {
+				if !md.cellOpen(c, t) {
+					continue
+				}
+				x := ch.Lower[t]
+				if rng.Float64() < density {
+					x = math.Max(x, rng.Float64()*math.Min(md.upper[c][t]*md.scale, total))
+				}
+				start[c][t] = x
+				sum += x
+			}
+		}
+		if sum <= 0 {
+			continue
+		}
+		for c := range start {
+			ch := &res.Channels[c]
+			for t, x := range start[c] {
+				if x > 0 {
+					start[c][t] = math.Min(math.Max(x*total/sum, math.Max(ch.Lower[t], ch.MinActive[t])), md.upper[c][t]*md.scale)
+				}
+			}
+		}
+		if r := s.polishStart(start, deadline); r != nil {
+			*tried++
+			s.trace("explore: restart %d at %.10g", *tried, r.Objective)
+			return r
+		}
+	}
+	return nil
+}
+
+// polishStart polishes a start and returns it when it meets every limit.
+func (s *solver) polishStart(start [][]float64, deadline time.Time) *Result {
+	cand := s.meetTarget(start)
+	if cand == nil {
+		return nil
+	}
+	s.closeStepProblem()
+	spend, obj := s.polishFor(cand, -s.noBound(), deadline, explorePolishIters)
+	if math.IsInf(obj, 0) || !s.limits().ok(spend) {
+		return nil
+	}
+	return &Result{Spend: spend, Objective: obj}
+}
+
+const (
+	// exploreRestarts bounds the random starts of a small scenario's
+	// exploration, and restartMaxCells is what counts as small.
+	exploreRestarts = 16
+	restartMaxCells = 400
+)
 
 // patternMove is one change of a channel's flight pattern.
 type patternMove struct {

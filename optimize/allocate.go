@@ -405,17 +405,23 @@ func clonePlan(spend [][]float64) [][]float64 {
 // rescue looks for a plan that meets every limit when no choice of one
 // schedule per channel does: the knapsack reallocates the total of the
 // choice that needed slack, priced to keep the shared limits, or else a
-// MIP finds spends that meet every linear limit and minimum flight; the
-// plan is polished on the exact model. It returns nil when no plan meets
+// MIP finds spends that meet every linear limit and minimum flight, as
+// near as it can to aim (the master's mix of schedules), or else where
+// they pay most; the plan is polished on the exact model. It returns nil when no plan meets
 // every limit.
-func (s *solver) rescue(spend [][]float64) *Result {
+func (s *solver) rescue(spend, aim [][]float64) *Result {
 	if s.md == nil || s.md.cg == nil {
 		return nil
 	}
 	if r := s.rescueFrom(s.reallocate(spend)); r != nil {
 		return r
 	}
-	return s.rescueFrom(s.flightMIP())
+	if aim != nil {
+		if r := s.rescueFrom(s.flightMIP(aim)); r != nil {
+			return r
+		}
+	}
+	return s.rescueFrom(s.flightMIP(nil))
 }
 
 // rescueFrom polishes a candidate plan and returns it when it meets every
@@ -443,10 +449,11 @@ func (s *solver) rescueFrom(spend [][]float64) *Result {
 
 // flightMIP returns spends that meet every linear limit and minimum
 // flight, or nil: a MIP with a binary per flight cell (x = 0, or x at
-// least the flight), the shared rows but the revenue target and ROAS
-// floor, and each unit of spend worth the channel's best return in its
-// period, so that the money goes where it pays.
-func (s *solver) flightMIP() [][]float64 {
+// least the flight) and the shared rows but the revenue target and ROAS
+// floor. It keeps as near as it can to aim (in total absolute change), or
+// without one values each unit of spend at the channel's best return in
+// its period, so that the money goes where it pays.
+func (s *solver) flightMIP(aim [][]float64) [][]float64 {
 	res, base := s.res, s.md
 	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
 		cg: make([]bool, base.nC), upper: base.upper}
@@ -464,7 +471,16 @@ func (s *solver) flightMIP() [][]float64 {
 				continue
 			}
 			lo, up := base.m.colLo[j], base.m.colUp[j]
-			md.x[c][t] = md.m.col(lo, up, ret*ch.Uplift[t]/ch.CostIndex[t], glpk.Continuous)
+			if aim == nil {
+				md.x[c][t] = md.m.col(lo, up, ret*ch.Uplift[t]/ch.CostIndex[t], glpk.Continuous)
+			} else {
+				// |x - aim| = over + under, each costing a unit.
+				md.x[c][t] = md.m.col(lo, up, 0, glpk.Continuous)
+				over := md.m.col(0, math.Inf(1), -1, glpk.Continuous)
+				under := md.m.col(0, math.Inf(1), -1, glpk.Continuous)
+				a := aim[c][t] / md.scale
+				md.m.row(a, a, "", []int{md.x[c][t], over, under}, []float64{1, -1, 1})
+			}
 			if least := ch.MinActive[t] / md.scale; least > 0 && lo < least {
 				z := md.m.col(0, 1, 0, glpk.Binary)
 				binaries = append(binaries, z)

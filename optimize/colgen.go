@@ -629,6 +629,11 @@ func (ms *master) integerPlan() (*Result, error) {
 	if _, err := s.simplex(ms.p); err != nil {
 		return nil, err
 	}
+	// The master's own plan, a mix of schedules, is where a rescue aims.
+	var mixed [][]float64
+	if lpVals, err := ms.p.ColValues(); err == nil {
+		mixed = ms.spendOf(lpVals)
+	}
 	var mr glpk.MIPResult
 	var vals []float64
 	for attempt := 0; ; attempt++ {
@@ -672,7 +677,7 @@ func (ms *master) integerPlan() (*Result, error) {
 				}
 				return ms.integerPlan()
 			}
-			if r := s.rescue(ms.spendOf(vals)); r != nil {
+			if r := s.rescue(ms.spendOf(vals), mixed); r != nil {
 				s.trace("schedule MIP needs slack; a reallocation found %.8g", r.Objective)
 				return r, nil
 			}

@@ -286,6 +286,29 @@ channels:
 `,
 		witness: [][]float64{{0, 0, 0, 5437.28, 2122.38, 0, 0, 0}},
 	},
+	{
+		// One S-curve channel with carry-over and flights, a revenue target
+		// and a window with a floor and a cap: the flight MIP's plan that
+		// valued spend linearly saturated one week; aimed at the master's
+		// mix of schedules instead, it polishes to a plan that meets all.
+		name: "spend, flights and a window floor: once wrongly infeasible",
+		y: `horizon: {start: 2027-01-08, end: 2027-04-09, granularity: week}
+objective: spend
+target_revenue: 230943.86
+min_roas: 1.1242
+budget:
+  total: 199380.94
+  windows:
+    - {from: 2027-02-24, to: 2027-03-16, min: 29275.20, max: 49046.17}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 162324, half_saturation: 26109, shape: 2.077}
+    carryover: 0.684
+    available: [{from: 2027-01-26, to: 2027-04-05}]
+    min_active_per_week: 3032.82
+`,
+		witness: [][]float64{{0, 0, 0, 0, 0, 0, 57943.35, 40985.28, 0, 0, 0, 0, 0, 0}},
+	},
 }
 
 const patternTimeLimit = 60 * time.Second

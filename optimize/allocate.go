@@ -234,7 +234,7 @@ func (s *solver) reallocate(spend [][]float64) [][]float64 {
 		if al = s.newAllocation(total, cells); al == nil {
 			return nil
 		}
-		if out = al.plan(spend); out != nil || res.Objective != scenarios.MinimiseSpend || total >= res.BudgetTotal {
+		if out = al.plan(); out != nil || res.Objective != scenarios.MinimiseSpend || total >= res.BudgetTotal {
 			break
 		}
 		total = math.Min(2*total, res.BudgetTotal)
@@ -278,7 +278,7 @@ func (s *solver) reallocate(spend [][]float64) [][]float64 {
 			price[i] = f * unit * d
 		}
 		al.bonus = lc.cellPrices(price)
-		p := al.plan(spend)
+		p := al.plan()
 		if p == nil {
 			return nil, false, true
 		}
@@ -327,7 +327,7 @@ const allocRepairRounds = 16
 
 // plan solves the knapsack over every channel and picks the total the
 // objective prefers, or returns nil.
-func (al *allocation) plan(spend [][]float64) [][]float64 {
+func (al *allocation) plan() [][]float64 {
 	res := al.s.res
 	items := make([][]float64, len(res.Channels))
 	picks := make([][][]int32, len(res.Channels))
@@ -410,41 +410,20 @@ func clonePlan(spend [][]float64) [][]float64 {
 // they pay most; the plan is polished on the exact model. It returns nil when no plan meets
 // every limit.
 func (s *solver) rescue(spend, aim [][]float64) *Result {
-	if s.md == nil || s.md.cg == nil {
+	if s.md == nil {
 		return nil
 	}
-	if r := s.rescueFrom(s.reallocate(spend)); r != nil {
+	defer s.closeStepProblem()
+	from := func(start [][]float64) *Result { return s.polishStart(start, time.Now().Add(s.remaining()/4)) }
+	if r := from(s.reallocate(spend)); r != nil {
 		return r
 	}
 	if aim != nil {
-		if r := s.rescueFrom(s.flightMIP(aim)); r != nil {
+		if r := from(s.flightMIP(aim)); r != nil {
 			return r
 		}
 	}
-	return s.rescueFrom(s.flightMIP(nil))
-}
-
-// rescueFrom polishes a candidate plan and returns it when it meets every
-// limit, or nil.
-func (s *solver) rescueFrom(spend [][]float64) *Result {
-	cand := s.meetTarget(spend)
-	if cand == nil {
-		return nil
-	}
-	s.closeStepProblem()
-	defer s.closeStepProblem()
-	out, obj := s.polishFor(cand, -s.noBound(), time.Now().Add(s.remaining()/4), explorePolishIters)
-	if math.IsInf(obj, 0) {
-		_, tot := plan.Evaluate(s.res, out)
-		if !s.exactlyFeasible(tot) {
-			return nil
-		}
-		obj = plan.ObjectiveValue(s.res, tot)
-	}
-	if !s.limits().ok(out) {
-		return nil
-	}
-	return &Result{Spend: out, Objective: obj}
+	return from(s.flightMIP(nil))
 }
 
 // flightMIP returns spends that meet every linear limit and minimum
@@ -459,7 +438,7 @@ func (s *solver) flightMIP(aim [][]float64) [][]float64 {
 		cg: make([]bool, base.nC), upper: base.upper}
 	md.m = newLP()
 	md.x = grid(md.nC, md.nT)
-	type flight struct{ x, z int }
+	type flight struct{ c, t, z int }
 	var flights []flight
 	var binaries []int
 	for c := range res.Channels {
@@ -484,7 +463,7 @@ func (s *solver) flightMIP(aim [][]float64) [][]float64 {
 			if least := ch.MinActive[t] / md.scale; least > 0 && lo < least {
 				z := md.m.col(0, 1, 0, glpk.Binary)
 				binaries = append(binaries, z)
-				flights = append(flights, flight{md.x[c][t], z})
+				flights = append(flights, flight{c, t, z})
 				// least z <= x <= up z
 				md.m.row(math.Inf(-1), 0, "", []int{md.x[c][t], z}, []float64{1, -up})
 				md.m.row(0, math.Inf(1), "", []int{md.x[c][t], z}, []float64{1, -least})
@@ -531,13 +510,7 @@ func (s *solver) flightMIP(aim [][]float64) [][]float64 {
 	// A flight cell the MIP left off is off exactly.
 	for _, f := range flights {
 		if vals[f.z] < 0.5 {
-			for c := range md.x {
-				for t, j := range md.x[c] {
-					if j == f.x {
-						out[c][t] = 0
-					}
-				}
-			}
+			out[f.c][f.t] = 0
 		}
 	}
 	return out

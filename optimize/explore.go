@@ -45,10 +45,7 @@ func (s *solver) explore() {
 	began := time.Now()
 	deadline := began.Add(min(time.Duration(float64(s.remaining())*exploreShare), exploreMax))
 	half := began.Add(deadline.Sub(began) / 2)
-	res := s.res
-	check := s.limits()
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed: the same scenario gives the same plan
-	worst := -s.noBound()
 	// Iterated local search: when a round finds nothing, the best move
 	// that made a feasible plan (though a worse one) kicks the search out
 	// of its local optimum, exploreKicks times at most; the best plan seen
@@ -91,24 +88,15 @@ func (s *solver) explore() {
 			if !time.Now().Before(deadline) || (len(seeds) > 0 && time.Now().After(half)) {
 				break
 			}
-			cand := s.meetTarget(mv.apply(s, s.best.Spend))
+			cand := mv.apply(s, s.best.Spend)
 			if cand == nil {
 				continue
 			}
-			s.closeStepProblem()
-			spend, obj := s.polishFor(cand, worst, deadline, explorePolishIters)
-			if math.IsInf(obj, 0) {
-				// No polishing step was accepted: the candidate stands as
-				// it is, if it meets the limits.
-				_, tot := plan.Evaluate(res, spend)
-				if !s.exactlyFeasible(tot) {
-					continue
-				}
-				obj = plan.ObjectiveValue(res, tot)
-			}
-			if !check.ok(spend) {
+			r := s.polishStart(cand, deadline)
+			if r == nil {
 				continue
 			}
+			spend, obj := r.Spend, r.Objective
 			if s.better(obj, s.best.Objective+sign(s.maximise())*exploreTol*math.Abs(s.best.Objective)) {
 				s.trace("explore: %s channel %d period %d -> %d: %.10g", mv.kind, mv.c, mv.t, mv.to, obj)
 				s.best.Spend, s.best.Objective = spend, obj
@@ -223,7 +211,9 @@ func (s *solver) restart(rng *rand.Rand, deadline time.Time, tried *int, seeds *
 	return nil
 }
 
-// polishStart polishes a start and returns it when it meets every limit.
+// polishStart polishes a candidate plan (scaled to the revenue target
+// first) and returns it when it meets every limit, or nil. A candidate no
+// polishing step improved stands as it is.
 func (s *solver) polishStart(start [][]float64, deadline time.Time) *Result {
 	cand := s.meetTarget(start)
 	if cand == nil {
@@ -231,7 +221,14 @@ func (s *solver) polishStart(start [][]float64, deadline time.Time) *Result {
 	}
 	s.closeStepProblem()
 	spend, obj := s.polishFor(cand, -s.noBound(), deadline, explorePolishIters)
-	if math.IsInf(obj, 0) || !s.limits().ok(spend) {
+	if math.IsInf(obj, 0) {
+		_, tot := plan.Evaluate(s.res, spend)
+		if !s.exactlyFeasible(tot) {
+			return nil
+		}
+		obj = plan.ObjectiveValue(s.res, tot)
+	}
+	if !s.limits().ok(spend) {
 		return nil
 	}
 	return &Result{Spend: spend, Objective: obj}

@@ -185,11 +185,7 @@ func (al *allocation) spends(pick [][]int32, k int) []float64 {
 // reallocateChannel returns the plan with channel c's spend rearranged to
 // the knapsack's best pattern for the same total, or nil.
 func (s *solver) reallocateChannel(spend [][]float64, c int) [][]float64 {
-	total := 0.0
-	for _, x := range spend[c] {
-		total += x
-	}
-	al := s.newAllocation(total, len(s.res.Periods))
+	al := s.newAllocation(planTotal(spend[c:c+1]), len(s.res.Periods))
 	if al == nil {
 		return nil
 	}
@@ -212,15 +208,8 @@ func (s *solver) reallocateChannel(spend [][]float64, c int) [][]float64 {
 // limit or allocRepairRounds pass. It returns nil when no total qualifies.
 func (s *solver) reallocate(spend [][]float64) [][]float64 {
 	res := s.res
-	total, revenue := 0.0, 0.0
-	for c := range spend {
-		for _, x := range spend[c] {
-			total += x
-		}
-	}
-	if _, tot := plan.Evaluate(res, spend); tot.Spend > 0 {
-		revenue = tot.Revenue
-	}
+	_, tot := plan.Evaluate(res, spend)
+	total, revenue := tot.Spend, tot.Revenue
 	if res.Objective != scenarios.MaximiseRevenue {
 		total = math.Min(total*allocGrowth, res.BudgetTotal)
 	}
@@ -251,22 +240,14 @@ func (s *solver) reallocate(spend [][]float64) [][]float64 {
 	dir := make([]float64, rows.numRows())
 	act := lc.activities(out)
 	for i := range dir {
-		switch {
-		case i == lc.md.targetRow || i == lc.md.roasRow:
-			// measured on the exact model, not the knapsack's
-		case act[i] < rows.rowLo[i]-limitTol*(1+math.Abs(rows.rowLo[i])):
-			dir[i] = 1
-		case act[i] > rows.rowUp[i]+limitTol*(1+math.Abs(rows.rowUp[i])):
-			dir[i] = -1
-		}
+		dir[i] = lc.broken(i, act[i])
 	}
 	// The first price is the plan's average return on spend.
 	unit := math.Max(revenue/math.Max(total, 1), 1e-9)
 	keeps := func(p [][]float64) bool {
 		act := lc.activities(p)
 		for i, d := range dir {
-			if (d > 0 && act[i] < rows.rowLo[i]-limitTol*(1+math.Abs(rows.rowLo[i]))) ||
-				(d < 0 && act[i] > rows.rowUp[i]+limitTol*(1+math.Abs(rows.rowUp[i]))) {
+			if d != 0 && lc.broken(i, act[i]) == d {
 				return false
 			}
 		}
@@ -392,6 +373,17 @@ func (al *allocation) revenueOf(spend [][]float64) float64 {
 		}
 	}
 	return rev
+}
+
+// planTotal is a plan's total spend.
+func planTotal(spend [][]float64) float64 {
+	total := 0.0
+	for c := range spend {
+		for _, x := range spend[c] {
+			total += x
+		}
+	}
+	return total
 }
 
 func clonePlan(spend [][]float64) [][]float64 {

@@ -164,12 +164,7 @@ func (s *solver) restart(rng *rand.Rand, deadline time.Time, tried *int, seeds *
 	if len(res.Channels)*len(res.Periods) > restartMaxCells {
 		return nil
 	}
-	total := 0.0
-	for c := range s.best.Spend {
-		for _, x := range s.best.Spend[c] {
-			total += x
-		}
-	}
+	total := planTotal(s.best.Spend)
 	for ; *tried < exploreRestarts && time.Now().Before(deadline); *tried++ {
 		// Each cell runs with a random chance, at a random share of its
 		// cap; the plan is then scaled to the best plan's total.
@@ -402,13 +397,7 @@ func (s *solver) unspent(spend [][]float64) float64 {
 	if math.IsInf(s.res.BudgetTotal, 1) {
 		return 0
 	}
-	sum := 0.0
-	for c := range spend {
-		for _, x := range spend[c] {
-			sum += x
-		}
-	}
-	return math.Max(s.res.BudgetTotal-sum, 0)
+	return math.Max(s.res.BudgetTotal-planTotal(spend), 0)
 }
 
 // limitCheck tests a plan against every linear limit: the cells' bounds,
@@ -575,6 +564,22 @@ func (lc *limitCheck) cellOf(j int) (int, int) {
 	}
 	ct := lc.cells[j]
 	return ct[0], ct[1]
+}
+
+// broken tells which way row i's activity act breaks the row beyond
+// limitTol: +1 below its floor, -1 above its cap, 0 within it, or for the
+// revenue target and ROAS floor, which the exact model measures.
+func (lc *limitCheck) broken(i int, act float64) float64 {
+	m := lc.md.m
+	switch {
+	case i == lc.md.targetRow || i == lc.md.roasRow:
+		return 0
+	case act < m.rowLo[i]-limitTol*(1+math.Abs(m.rowLo[i])):
+		return 1
+	case act > m.rowUp[i]+limitTol*(1+math.Abs(m.rowUp[i])):
+		return -1
+	}
+	return 0
 }
 
 // activities returns the rows' activities at a plan, in the rows' units.

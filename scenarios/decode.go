@@ -124,6 +124,11 @@ func (r *reader) channel(n *yaml.Node) Channel {
 		"per_week":            func(n *yaml.Node) { c.PerWeek = r.rangeOf(n, "per_week") },
 		"min_active_per_week": func(n *yaml.Node) { c.MinActivePerWeek = r.number(n, "min_active_per_week") },
 		"available": func(n *yaml.Node) {
+			if l := resolveAlias(n); l.Kind == yaml.SequenceNode && len(l.Content) == 0 {
+				// An empty list reads as "never" as easily as "always".
+				r.add(posOf(n), "available must list at least one window; leave it out for the whole horizon")
+				return
+			}
 			r.list(n, "available", func(_ int, n *yaml.Node) {
 				w := Window{Pos: posOf(n)}
 				r.fields(n, "an availability window", map[string]func(*yaml.Node){

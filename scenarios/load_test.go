@@ -49,6 +49,9 @@ var badFiles = []struct {
 	{"festival-outside-horizon.yaml", 8, 11, "lies outside the horizon 2027-01-01 to 2027-12-31"},
 	{"window-to-before-from.yaml", 14, 32, "the availability window ends (2027-05-01) before it starts (2027-06-01)"},
 	{"budget-window-no-limit.yaml", 7, 7, "a budget window needs min or max"},
+	{"window-max-nan.yaml", 7, 47, "max must be a finite number, got .nan"},
+	{"window-max-negative.yaml", 7, 47, "budget window.max must not be negative, got -1"},
+	{"available-empty.yaml", 13, 16, "available must list at least one window"},
 	{"window-min-above-total.yaml", 7, 47, "the budget window's min 2000000 is above budget.total 1000000"},
 	{"unknown-granularity.yaml", 4, 16, `granularity "fortnight" is not one of day, week, month`},
 	// Money and rates.

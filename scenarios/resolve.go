@@ -655,11 +655,15 @@ func (v *validator) budget() {
 			continue
 		}
 		if !w.Min.Set && !w.Max.Set {
-			v.add(w.Pos, "a budget window needs min or max")
+			if w.Min.Pos.Line == 0 && w.Max.Pos.Line == 0 {
+				// A bad value was reported where it stands; only a
+				// window without either key needs this.
+				v.add(w.Pos, "a budget window needs min or max")
+			}
 			continue
 		}
 		bl := BudgetLimit{Index: i, From: from, To: to, Max: math.Inf(1)}
-		v.rangeCheck(Range{Min: w.Min, Max: w.Max}, "the budget window's")
+		v.rangeCheck(Range{Min: w.Min, Max: w.Max}, "budget window")
 		if w.Min.Set {
 			bl.Min = w.Min.V
 			if w.Min.V > res.BudgetTotal {

@@ -761,3 +761,31 @@ groups:
 		}
 	}
 }
+
+// TestSolverFailureKeepsAPlan: curves that saturate within a millionth of
+// a unit of money leave the bound model's basis singular, and the simplex
+// fails on it. A local search must still give the plan, which here is
+// known: every week buys both channels' whole beta for almost nothing.
+func TestSolverFailureKeepsAPlan(t *testing.T) {
+	y := `name: steep
+horizon: {start: 2027-01-01, end: 2027-12-31, granularity: week}
+budget: {total: 1000000}
+channels:
+  - name: a
+    response: {curve: hill, beta: 300000, half_saturation: 1e-6, shape: 1.5}
+    carryover: 0.2
+  - name: b
+    response: {curve: exponential, beta: 100000, half_saturation: 0.001}
+    carryover: 0.2
+`
+	res := loadYAML(t, y)
+	r := solve(t, res, y)
+	saturated := (300000.0 + 100000.0) * 365 / 7
+	if r.Objective < saturated*(1-1e-6) {
+		t.Errorf("objective %.2f, want the saturated %.2f", r.Objective, saturated)
+	}
+	doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
+	if v := plan.Check(res, doc, nil); len(v) > 0 {
+		t.Errorf("the plan breaks a limit: %+v", v)
+	}
+}

@@ -161,12 +161,14 @@ func (s *solver) run() (*Result, error) {
 		relaxed, bound, err = s.relaxation(md)
 	}
 	if err != nil {
-		if !isTimeout(err) {
+		if !isTimeout(err) && !isSolverFailure(err) {
 			return nil, err
 		}
-		// The time ran out before the relaxation was solved: keep what a
-		// local search finds, with no proven bound.
-		return s.fallback(md, fallbackTime)
+		// The time ran out before the relaxation was solved, or the
+		// simplex failed on it (a curve steep enough near 0 can leave its
+		// basis singular): keep what a local search finds, with no proven
+		// bound.
+		return s.fallback(md, max(fallbackTime, s.remaining()))
 	}
 	s.trace("relaxation: bound %.6g", bound)
 	if relaxed != nil && !anyNonconvex(s.res) {
@@ -525,6 +527,13 @@ func isTimeout(err error) bool {
 }
 
 var errTimeLimit = errors.New("the time limit was reached")
+
+// isSolverFailure reports whether err is a failure of the solver rather
+// than a verdict on the scenario.
+func isSolverFailure(err error) bool {
+	var se *SolverError
+	return errors.As(err, &se)
+}
 
 // spendOf reads the spend matrix out of the column values, in money.
 func spendOf(md *model, vals []float64) [][]float64 {

@@ -789,3 +789,78 @@ channels:
 		t.Errorf("the plan breaks a limit: %+v", v)
 	}
 }
+
+// TestFloorsThatSpendTheBudget: per-week floors whose sum is the budget,
+// to the last bit, leave exactly one plan. The dual simplex once called
+// that infeasible by 2e-16.
+func TestFloorsThatSpendTheBudget(t *testing.T) {
+	y := `name: floors
+horizon: {start: 2027-01-01, end: 2027-12-31, granularity: week}
+budget: {total: 521428.5714285715}
+channels:
+  - name: a
+    response: {curve: exponential, beta: 200000, half_saturation: 40000}
+    carryover: 0.2
+    per_week: {min: 10000}
+  - name: b
+    response: {curve: hill, beta: 300000, half_saturation: 60000, shape: 2.0}
+    carryover: 0.2
+`
+	res := loadYAML(t, y)
+	r := solve(t, res, y)
+	for t2, x := range r.Spend[1] {
+		if x > 1e-6 {
+			t.Errorf("channel b spends %g in period %d; the floors of a take the whole budget", x, t2)
+		}
+	}
+	for t2, x := range r.Spend[0] {
+		if floor := res.Channels[0].Lower[t2]; math.Abs(x-floor) > 1e-6*floor {
+			t.Errorf("channel a spends %g in period %d, want its floor %g", x, t2, floor)
+		}
+	}
+	doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
+	if v := plan.Check(res, doc, nil); len(v) > 0 {
+		t.Errorf("the plan breaks a limit: %+v", v)
+	}
+}
+
+// TestROASFloorBeyondReach: R >= min_roas X holds at X = 0, so a ROAS
+// floor above what any spend returns leaves the plan that spends nothing,
+// proven optimal; one exactly at a linear channel's ROAS spends the budget.
+func TestROASFloorBeyondReach(t *testing.T) {
+	const head = "horizon: {start: 2027-01-01, end: 2027-12-31, granularity: week}\nbudget: {total: 1000000}\n"
+	for _, tc := range []struct {
+		name, body string
+		spends     bool
+	}{
+		{"linear just below", "min_roas: 3.0000001\nchannels:\n  - name: a\n    response: {curve: linear, roas: 3}\n    per_week: {max: 50000}\n", false},
+		{"exponential at its first unit", "min_roas: 5\nchannels:\n  - name: a\n    response: {curve: exponential, beta: 200000, half_saturation: 40000}\n", false},
+		{"S-curve below its best average", "min_roas: 4\nchannels:\n  - name: a\n    response: {curve: hill, beta: 200000, half_saturation: 40000, shape: 2}\n    carryover: 0.3\n", false},
+		{"linear at its ROAS", "min_roas: 3\nchannels:\n  - name: a\n    response: {curve: linear, roas: 3}\n    per_week: {max: 50000}\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			y := "name: roas\n" + head + tc.body
+			res := loadYAML(t, y)
+			r := solve(t, res, y)
+			total := 0.0
+			for _, row := range r.Spend {
+				for _, x := range row {
+					total += x
+				}
+			}
+			if tc.spends && total < 1000000*(1-1e-9) {
+				t.Errorf("spends %g, want the whole budget", total)
+			}
+			if !tc.spends && total != 0 {
+				t.Errorf("spends %g, want nothing", total)
+			}
+			if r.Status != optimize.StatusOptimal {
+				t.Errorf("status %s (bound %g, gap %g), want optimal", r.Status, r.Bound, r.Gap)
+			}
+			doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
+			if v := plan.Check(res, doc, nil); len(v) > 0 {
+				t.Errorf("the plan breaks a limit: %+v", v)
+			}
+		})
+	}
+}

@@ -97,6 +97,13 @@ func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
 	s := &solver{res: res, opts: opts, start: time.Now()}
 	defer s.closeStepProblem()
 	r, err := s.run()
+	if err != nil {
+		// No plan, or a verdict of infeasibility, from the models: the
+		// floors alone may still make a plan.
+		if fp := s.floorPlan(); fp != nil {
+			r, err = fp, nil
+		}
+	}
 	if r != nil {
 		s.settle(r)
 		// No proven bound (the time ran out first) is reported as a bound of
@@ -144,6 +151,9 @@ func (s *solver) run() (*Result, error) {
 		if err := writeLP(md, s.opts.WriteLP, s.maximise()); err != nil {
 			return nil, err
 		}
+	}
+	if r := s.roasOutOfReach(); r != nil {
+		return r, nil
 	}
 	var relaxed *Result
 	var bound float64
@@ -258,6 +268,76 @@ func (s *solver) schedulesOnly(md *model) (*Result, error) {
 	cg.MarginalROAS = s.dualMarginalROAS()
 	cg.Seconds = time.Since(s.start).Seconds()
 	return cg, nil
+}
+
+// roasOutOfReach returns the empty plan, proven optimal, when the ROAS
+// floor is beyond every unit of spend: with concave curves (W(0) = 0 and a
+// finite slope there) revenue is at most the gradient at the empty plan
+// times spend, so when no cell's first unit returns min_roas, no plan that
+// spends meets the floor.
+func (s *solver) roasOutOfReach() *Result {
+	res, md := s.res, s.md
+	if res.MinROAS <= 0 || res.Objective == scenarios.MinimiseSpend {
+		return nil
+	}
+	for c := range res.Channels {
+		if cv := res.Channels[c].Curve; cv.IsSCurve() || math.IsInf(cv.Slope(0), 1) {
+			return nil
+		}
+	}
+	empty := make([][]float64, md.nC)
+	for c := range empty {
+		empty[c] = make([]float64, md.nT)
+	}
+	if !s.limits().ok(empty) {
+		return nil
+	}
+	g := gradient(res, empty)
+	for c := range g {
+		for t, v := range g[c] {
+			if md.x[c][t] >= 0 && !(v < res.MinROAS) {
+				return nil
+			}
+		}
+	}
+	_, tot := plan.Evaluate(res, empty)
+	obj := plan.ObjectiveValue(res, tot)
+	s.trace("min_roas %g is beyond every cell's first unit of spend: the plan spends nothing", res.MinROAS)
+	return &Result{Spend: empty, Objective: obj, Bound: obj, Status: StatusOptimal, Seconds: time.Since(s.start).Seconds()}
+}
+
+// floorPlan returns the plan that spends only the per-week floors, polished,
+// when it keeps every limit. Under a ROAS floor that no spend reaches (the
+// best return of every curve just below it), spending nothing is the plan,
+// and R >= min_roas X holds at X = 0; the relaxation, whose tangents
+// overstate revenue, keeps finding spend that the exact curves then fail,
+// until its tightened ROAS row calls the scenario infeasible.
+func (s *solver) floorPlan() *Result {
+	md := s.md
+	if md == nil {
+		return nil
+	}
+	spend := make([][]float64, md.nC)
+	for c := range spend {
+		spend[c] = make([]float64, md.nT)
+		for t := range spend[c] {
+			if md.x[c][t] >= 0 {
+				spend[c][t] = s.res.Channels[c].Lower[t]
+			}
+		}
+	}
+	if !s.limits().ok(spend) {
+		return nil
+	}
+	_, tot := plan.Evaluate(s.res, spend)
+	if !s.exactlyFeasible(tot) {
+		return nil
+	}
+	s.closeStepProblem()
+	obj := plan.ObjectiveValue(s.res, tot)
+	spend, obj = s.polish(spend, obj, s.polishDeadline())
+	return &Result{Spend: spend, Objective: obj, Status: StatusFeasible, Bound: math.NaN(), Gap: 1,
+		Seconds: time.Since(s.start).Seconds()}
 }
 
 // fallbackTime is what a scenario whose relaxation outran the time limit
@@ -474,6 +554,18 @@ func (s *solver) simplex(p *glpk.Problem) (glpk.Result, error) {
 	if errors.Is(r.Code, glpk.ETMLIM) {
 		return r, &SolverError{Err: errTimeLimit}
 	}
+	if r.Status != glpk.Optimal && r.Status != glpk.Unbounded {
+		// The dual simplex can call a model infeasible by the last bits
+		// of a limit that per-week floors meet exactly (a budget equal to
+		// their sum); the primal simplex, from the basis it left, decides.
+		r, err = p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: max(s.remaining(), time.Millisecond), Verbose: s.opts.Verbose})
+		if err != nil {
+			return r, &SolverError{Err: err}
+		}
+		if errors.Is(r.Code, glpk.ETMLIM) {
+			return r, &SolverError{Err: errTimeLimit}
+		}
+	}
 	if r.Code != nil && r.Status != glpk.Optimal {
 		r, err = p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, Presolve: true, TimeLimit: max(s.remaining(), time.Millisecond), Verbose: s.opts.Verbose})
 		if err != nil {
@@ -564,16 +656,20 @@ func (s *solver) better(a, b float64) bool {
 }
 
 // relGap is the relative distance from a plan's objective to the bound.
+// gapMoneyTol: a bound less than this much money from the plan proves it
+// optimal, whatever the ratio (a plan that spends nothing, bounded by
+// 1e-8, is not 100% from its optimum).
+const gapMoneyTol = 1e-6
+
 func relGap(obj, bound float64, maximise bool) float64 {
 	d := bound - obj
 	if !maximise {
 		d = obj - bound
 	}
-	d = math.Max(d, 0)
-	den := math.Max(math.Abs(bound), math.Abs(obj))
-	if den == 0 {
+	if d <= gapMoneyTol {
 		return 0
 	}
+	den := math.Max(math.Abs(bound), math.Abs(obj))
 	return d / den
 }
 

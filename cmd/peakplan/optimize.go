@@ -220,7 +220,7 @@ func printPlanSummary(w io.Writer, doc *plan.Document, res *scenarios.Resolved) 
 	fmt.Fprintf(w, "\nSolver: %s, %s in %.1f s. ", s.Name, s.Status, s.Seconds)
 	switch {
 	case s.Bound == 0 && s.MIPGap >= 1:
-		fmt.Fprintln(w, "No bound was proven (the time ran out, or the simplex failed on the bound model); this plan comes from a local search.")
+		fmt.Fprintln(w, "No bound was proven (the time ran out, or the models gave none); this plan comes from a local search.")
 	case res.Objective == scenarios.MinimiseSpend:
 		fmt.Fprintf(w, "Proven: no plan can spend less than %s; this plan is within %s of that.\n", money(s.Bound), percentGap(s.MIPGap))
 	default:

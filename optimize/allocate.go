@@ -407,15 +407,20 @@ func (s *solver) rescue(spend, aim [][]float64) *Result {
 	}
 	defer s.closeStepProblem()
 	from := func(start [][]float64) *Result { return s.polishStart(start, time.Now().Add(s.remaining()/4)) }
-	if r := from(s.reallocate(spend)); r != nil {
-		return r
-	}
-	if aim != nil {
-		if r := from(s.flightMIP(aim)); r != nil {
-			return r
+	var best *Result
+	keep := func(r *Result) {
+		if r != nil && (best == nil || s.better(r.Objective, best.Objective)) {
+			best = r
 		}
 	}
-	return from(s.flightMIP(nil))
+	keep(from(s.reallocate(spend)))
+	if aim != nil {
+		keep(from(s.flightMIP(aim)))
+	}
+	if best == nil {
+		keep(from(s.flightMIP(nil)))
+	}
+	return best
 }
 
 // flightMIP returns spends that meet every linear limit and minimum

@@ -626,12 +626,14 @@ func (ms *master) integerPlan() (*Result, error) {
 			return nil, &SolverError{Err: err}
 		}
 	}
-	if _, err := s.simplex(ms.p); err != nil {
+	lp, err := s.simplex(ms.p)
+	if err != nil {
 		return nil, err
 	}
 	// The master's own plan, a mix of schedules, is where a rescue aims.
 	var mixed [][]float64
-	if lpVals, err := ms.p.ColValues(); err == nil {
+	lpVals, err := ms.p.ColValues()
+	if err == nil {
 		mixed = ms.spendOf(lpVals)
 	}
 	var mr glpk.MIPResult
@@ -677,8 +679,8 @@ func (ms *master) integerPlan() (*Result, error) {
 				}
 				return ms.integerPlan()
 			}
-			if r := s.rescue(ms.spendOf(vals), mixed); r != nil {
-				s.trace("schedule MIP needs slack; a reallocation found %.8g", r.Objective)
+			if r := ms.fromMix(ms.spendOf(vals), lpVals, mixed, lp.Objective*md.scale, nil); r != nil {
+				s.trace("schedule MIP needs slack; a plan from the master's mix gives %.8g", r.Objective)
 				return r, nil
 			}
 			return nil, s.diagnose(newBuiltModel(s.res))
@@ -689,8 +691,93 @@ func (ms *master) integerPlan() (*Result, error) {
 	if !s.exactlyFeasible(tot) {
 		return nil, &SolverError{Err: errors.New("no plan meeting the revenue target or ROAS floor exactly was found")}
 	}
-	return &Result{Spend: spend, Objective: plan.ObjectiveValue(s.res, tot)}, nil
+	choice := &Result{Spend: spend, Objective: plan.ObjectiveValue(s.res, tot)}
+	if lp.Status == glpk.Optimal {
+		// The master may have mixed schedules that no single choice can
+		// mix (each too large for the budget alone, say), and the choice
+		// then leaves much of its value behind.
+		choice = ms.fromMix(spend, lpVals, mixed, lp.Objective*md.scale, choice)
+	}
+	return choice, nil
 }
+
+// fromMix improves on a choice of schedules (nil for none that meets the
+// limits) far below the master's objective: the master's mix cut short in
+// time first, and when that too stays more than poorChoiceGap below, the
+// rescues. It returns the best plan that meets every limit, or nil.
+func (ms *master) fromMix(spend [][]float64, lpVals []float64, mixed [][]float64, lpObj float64, choice *Result) *Result {
+	s := ms.s
+	poor := func() bool { return choice == nil || relGap(choice.Objective, lpObj, s.maximise()) > poorChoiceGap }
+	if !poor() {
+		return choice
+	}
+	// The trials polish plans of their own; the per-cell trust regions
+	// that polishing adapts belong to the plan the solve goes on with.
+	steps, moves := s.cellSteps, s.lastMove
+	s.cellSteps, s.lastMove = nil, nil
+	defer func() { s.cellSteps, s.lastMove = steps, moves }()
+	keep := func(r *Result, how string) {
+		if r != nil && (choice == nil || s.better(r.Objective, choice.Objective)) {
+			s.trace("%s: %.8g (the master's mix %.8g)", how, r.Objective, lpObj)
+			choice = r
+		}
+	}
+	if mixed != nil {
+		keep(s.polishStart(ms.truncated(lpVals, mixed), time.Now().Add(s.remaining()/4)), "the master's mix cut short in time")
+	}
+	if poor() {
+		keep(s.rescue(spend, mixed), "a rescue")
+	}
+	return choice
+}
+
+// truncated turns the master's mix into a plan: each schedule channel
+// follows its heaviest schedule in its best periods (ms.order), as long as
+// the mix's total for the channel lasts, and is dark in the rest; the other
+// channels keep the mix. A mix of a schedule that runs all year with the
+// empty one, a third each, is then the same schedule for a third of the
+// year rather than at a third of its size, which under an S-curve or a
+// minimum flight is worth far more.
+func (ms *master) truncated(vals []float64, mixed [][]float64) [][]float64 {
+	out := clonePlan(mixed)
+	for c, list := range ms.sched {
+		if !nonconvex(&ms.s.res.Channels[c]) || ms.order[c] == nil {
+			continue
+		}
+		heaviest, weight := -1, 0.0
+		for k, sc := range list {
+			total := 0.0
+			for _, x := range sc.spend {
+				total += x
+			}
+			if w := vals[sc.col] * total; w > weight {
+				heaviest, weight = k, w
+			}
+		}
+		if heaviest < 0 {
+			continue
+		}
+		follow := list[heaviest].spend
+		budget := 0.0
+		for _, x := range mixed[c] {
+			budget += x
+		}
+		row := make([]float64, len(follow))
+		used := 0.0
+		for _, t := range ms.order[c] {
+			if follow[t] > 0 && used+follow[t] <= budget*(1+fitMargin) {
+				row[t] = follow[t]
+				used += follow[t]
+			}
+		}
+		out[c] = row
+	}
+	return out
+}
+
+// poorChoiceGap: a choice of schedules this far below the master's mix of
+// them is worth a rescue.
+const poorChoiceGap = 0.05
 
 // spendOf reads the plan out of the master's values: schedule channels take
 // their chosen schedule exactly.

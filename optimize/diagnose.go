@@ -89,15 +89,18 @@ func (s *solver) diagnose(md *model) error {
 	return &InfeasibleError{Conflicts: out}
 }
 
+// describeConflict words a limit that had to give way. The amount comes
+// from the relaxation, whose tangents overstate revenue: what the exact
+// curves need can only be more, hence "at least".
 func describeConflict(name string, sign, amount float64) string {
 	switch name {
 	case "target_revenue":
-		return fmt.Sprintf("target_revenue: the channels fall short of it by about %.0f", amount)
+		return fmt.Sprintf("target_revenue: the channels fall short of it by at least %.0f", amount)
 	case "min_roas":
 		return "min_roas: the plan cannot earn that much revenue per unit of spend"
 	}
 	if sign > 0 {
-		return fmt.Sprintf("%s: its minimum would have to drop by about %.0f", name, amount)
+		return fmt.Sprintf("%s: its minimum would have to drop by at least %.0f", name, amount)
 	}
-	return fmt.Sprintf("%s: its maximum would have to rise by about %.0f", name, amount)
+	return fmt.Sprintf("%s: its maximum would have to rise by at least %.0f", name, amount)
 }

@@ -143,6 +143,12 @@ func (s *solver) explore() {
 		kicked = append(kicked, kick.Objective)
 		s.trace("explore: kick to %.10g", kick.Objective)
 		s.best.Spend, s.best.Objective = kick.Spend, kick.Objective
+		if s.better(kick.Objective, best.Objective) {
+			// A restart can land above the best plan; the time may run
+			// out before a round of moves would record it.
+			best.Spend, best.Objective = kick.Spend, kick.Objective
+			pool = nil
+		}
 	}
 	s.best.Spend, s.best.Objective = best.Spend, best.Objective
 	s.closeStepProblem()

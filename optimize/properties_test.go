@@ -784,10 +784,7 @@ channels:
 	if r.Objective < saturated*(1-1e-6) {
 		t.Errorf("objective %.2f, want the saturated %.2f", r.Objective, saturated)
 	}
-	doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
-	if v := plan.Check(res, doc, nil); len(v) > 0 {
-		t.Errorf("the plan breaks a limit: %+v", v)
-	}
+	keepsLimits(t, res, r.Spend)
 }
 
 // TestFloorsThatSpendTheBudget: per-week floors whose sum is the budget,
@@ -818,10 +815,7 @@ channels:
 			t.Errorf("channel a spends %g in period %d, want its floor %g", x, t2, floor)
 		}
 	}
-	doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
-	if v := plan.Check(res, doc, nil); len(v) > 0 {
-		t.Errorf("the plan breaks a limit: %+v", v)
-	}
+	keepsLimits(t, res, r.Spend)
 }
 
 // TestROASFloorBeyondReach: R >= min_roas X holds at X = 0, so a ROAS
@@ -857,10 +851,16 @@ func TestROASFloorBeyondReach(t *testing.T) {
 			if r.Status != optimize.StatusOptimal {
 				t.Errorf("status %s (bound %g, gap %g), want optimal", r.Status, r.Bound, r.Gap)
 			}
-			doc := plan.Build(res, r.Spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
-			if v := plan.Check(res, doc, nil); len(v) > 0 {
-				t.Errorf("the plan breaks a limit: %+v", v)
-			}
+			keepsLimits(t, res, r.Spend)
 		})
+	}
+}
+
+// keepsLimits fails the test when the plan breaks a limit of the scenario.
+func keepsLimits(t *testing.T, res *scenarios.Resolved, spend [][]float64) {
+	t.Helper()
+	doc := plan.Build(res, spend, plan.ScenarioRef{}, plan.SolverInfo{}, 0)
+	if v := plan.Check(res, doc, nil); len(v) > 0 {
+		t.Errorf("the plan breaks a limit: %+v", v)
 	}
 }

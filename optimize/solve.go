@@ -97,9 +97,11 @@ func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
 	s := &solver{res: res, opts: opts, start: time.Now()}
 	defer s.closeStepProblem()
 	r, err := s.run()
-	if err != nil {
+	var inf *InfeasibleError
+	if errors.As(err, &inf) || isSolverFailure(err) {
 		// No plan, or a verdict of infeasibility, from the models: the
-		// floors alone may still make a plan.
+		// floors alone may still make a plan. (Any other error, writing
+		// the LP file say, stands.)
 		if fp := s.floorPlan(); fp != nil {
 			r, err = fp, nil
 		}

@@ -79,7 +79,8 @@ func (s *solver) explore() {
 		var cands []*Result
 		moves := s.patternMoves()
 		rng.Shuffle(len(moves), func(i, j int) { moves[i], moves[j] = moves[j], moves[i] })
-		moves = append(s.smallFlightsOff(), moves...)
+		small := s.smallFlightsOff()
+		moves = append(small, without(moves, small)...)
 		// The knapsack's jumps come last, when the single moves have done
 		// what they can: tried first, a jump to a better plan can lead
 		// the single moves to a worse local optimum than they would have
@@ -328,6 +329,25 @@ func (s *solver) smallFlightsOff() []patternMove {
 		moves[i] = l.mv
 	}
 	return moves
+}
+
+// without returns moves less those in drop, so that a move put first is
+// not polished twice in a round.
+func without(moves, drop []patternMove) []patternMove {
+	if len(drop) == 0 {
+		return moves
+	}
+	skip := make(map[patternMove]bool, len(drop))
+	for _, mv := range drop {
+		skip[mv] = true
+	}
+	out := moves[:0]
+	for _, mv := range moves {
+		if !skip[mv] {
+			out = append(out, mv)
+		}
+	}
+	return out
 }
 
 // smallFlightShare: see smallFlightsOff.

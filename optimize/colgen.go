@@ -746,11 +746,7 @@ func (ms *master) truncated(vals []float64, mixed [][]float64) [][]float64 {
 		}
 		heaviest, weight := -1, 0.0
 		for k, sc := range list {
-			total := 0.0
-			for _, x := range sc.spend {
-				total += x
-			}
-			if w := vals[sc.col] * total; w > weight {
+			if w := vals[sc.col] * planTotal([][]float64{sc.spend}); w > weight {
 				heaviest, weight = k, w
 			}
 		}
@@ -758,10 +754,7 @@ func (ms *master) truncated(vals []float64, mixed [][]float64) [][]float64 {
 			continue
 		}
 		follow := list[heaviest].spend
-		budget := 0.0
-		for _, x := range mixed[c] {
-			budget += x
-		}
+		budget := planTotal(mixed[c : c+1])
 		row := make([]float64, len(follow))
 		used := 0.0
 		for _, t := range ms.order[c] {

@@ -180,8 +180,12 @@ type MIPOptions struct {
 	Presolve bool
 	// Cuts enables all of GLPK's cut generators (MIR, Gomory, cover,
 	// clique), which are off by default.
-	Cuts    bool
-	Verbose io.Writer // as in SimplexOptions
+	Cuts bool
+	// Heuristics adds the feasibility pump and branches by pseudocosts
+	// (GLPK's defaults are neither): on the piecewise-linear models of
+	// S-curves they find good plans much sooner.
+	Heuristics bool
+	Verbose    io.Writer // as in SimplexOptions
 }
 
 // Result is the outcome of an LP solve.
@@ -345,12 +349,13 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 	var res MIPResult
 	err = p.do(func(s *state) error {
 		parm := C.gw_iocp{
-			msg_lev:  msgLevel(o.Verbose),
-			presolve: boolInt(o.Presolve),
-			tm_lim:   tm,
-			mip_gap:  C.double(o.Gap),
-			cuts:     boolInt(o.Cuts),
-			writer:   h,
+			msg_lev:    msgLevel(o.Verbose),
+			presolve:   boolInt(o.Presolve),
+			tm_lim:     tm,
+			mip_gap:    C.double(o.Gap),
+			cuts:       boolInt(o.Cuts),
+			heuristics: boolInt(o.Heuristics),
+			writer:     h,
 		}
 		var out C.gw_mip_out
 		if err := s.check(op, C.gw_intopt(s.prob, &parm, &out)); err != nil {

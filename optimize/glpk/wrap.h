@@ -48,6 +48,7 @@ typedef struct {
 	int tm_lim;
 	double mip_gap;
 	int cuts;
+	int heuristics;
 	uintptr_t writer;
 } gw_iocp;
 

@@ -222,6 +222,9 @@ func (s *solver) run() (*Result, error) {
 	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.polishDeadline())
 	s.trace("after polish: %.8g", s.best.Objective)
 	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
+		bound = s.tighter(bound, s.searchCells())
+	}
+	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
 		s.explore()
 		if b, ok := s.dualBound(s.best.Objective, boundTimeShare); ok {
 			bound = s.tighter(bound, b)

@@ -362,3 +362,69 @@ func TestMIPTimeLimitKeepsIncumbent(t *testing.T) {
 		checkBound(t, k, p, res, nil)
 	}
 }
+
+// TestStartIsFirstIncumbent: market-split problems (binary x, rows
+// A x = b built from a hidden x*), where GLPK finds no solution at all
+// within seconds, come back with x* or better as the incumbent when x* is
+// the Start; a Start of the wrong length, with a NaN, or with presolve is
+// refused.
+func TestStartIsFirstIncumbent(t *testing.T) {
+	for seed := uint64(0); seed < 4; seed++ {
+		p, hidden, value := marketSplit(t, seed, 40, 4)
+		res, err := p.Intopt(MIPOptions{TimeLimit: 50 * time.Millisecond, Start: hidden})
+		must(t, err)
+		if res.Status != Optimal && res.Status != Feasible {
+			t.Fatalf("seed %d: status %v with a start", seed, res.Status)
+		}
+		if res.Objective < value-tolMIPObj {
+			t.Errorf("seed %d: incumbent %v worse than the start's %v", seed, res.Objective, value)
+		}
+	}
+	p, hidden, _ := marketSplit(t, 9, 5, 1)
+	for name, o := range map[string]MIPOptions{
+		"short":    {Start: hidden[:2]},
+		"NaN":      {Start: []float64{0, 0, math.NaN(), 0, 0}},
+		"presolve": {Start: hidden, Presolve: true},
+	} {
+		if _, err := p.Intopt(o); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// marketSplit returns max c x over binary x subject to A x = A x* for a
+// random hidden x*, with x* and its objective.
+func marketSplit(t *testing.T, seed uint64, n, m int) (*Problem, []float64, float64) {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	hidden := make([]float64, n)
+	obj := make([]float64, n)
+	bnd := make([]Bound, n)
+	kinds := make([]Kind, n)
+	value := 0.0
+	for j := range hidden {
+		hidden[j] = float64(rng.IntN(2))
+		obj[j] = float64(1 + rng.IntN(10))
+		value += obj[j] * hidden[j]
+		bnd[j], kinds[j] = Double(0, 1), Binary
+	}
+	p := newProblem(t)
+	must(t, p.SetObjDir(Maximize))
+	_, err := p.AddCols(n, Cols{Bounds: bnd, Obj: obj, Kinds: kinds})
+	must(t, err)
+	rb := make([]Bound, m)
+	var rows, cols []int
+	var vals []float64
+	for i := range rb {
+		b := 0.0
+		for j := range hidden {
+			a := float64(rng.IntN(100))
+			rows, cols, vals = append(rows, i), append(cols, j), append(vals, a)
+			b += a * hidden[j]
+		}
+		rb[i] = Fixed(b)
+	}
+	_, err = p.AddRows(m, Rows{Bounds: rb})
+	must(t, err)
+	must(t, p.LoadMatrix(rows, cols, vals))
+	return p, hidden, value
+}

@@ -2,6 +2,7 @@ package glpk
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include "wrap.h"
 */
 import "C"
@@ -12,6 +13,7 @@ import (
 	"math"
 	"runtime/cgo"
 	"time"
+	"unsafe"
 )
 
 // dblEpsilon is C's DBL_EPSILON; GLPK adds it to |objective| in the
@@ -185,7 +187,13 @@ type MIPOptions struct {
 	// (GLPK's defaults are neither): on the piecewise-linear models of
 	// S-curves they find good plans much sooner.
 	Heuristics bool
-	Verbose    io.Writer // as in SimplexOptions
+	// Start, when not nil, is a solution known to meet every row and
+	// integrality (one value per column, in order): it becomes the first
+	// incumbent, so the search returns nothing worse and prunes against
+	// it from the start. GLPK does not check its rows. It needs Presolve
+	// off, as the presolved problem has other columns.
+	Start   []float64
+	Verbose io.Writer // as in SimplexOptions
 }
 
 // Result is the outcome of an LP solve.
@@ -344,10 +352,32 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 	if !finite(o.Gap) || o.Gap < 0 {
 		return MIPResult{}, fmt.Errorf("glpk: %s: invalid Gap %v", op, o.Gap)
 	}
+	var start []C.double
+	if o.Start != nil {
+		if o.Presolve {
+			return MIPResult{}, fmt.Errorf("glpk: %s: a Start needs Presolve off", op)
+		}
+		// In C memory: the options struct that carries it is passed by
+		// pointer, and cgo forbids Go pointers inside Go memory passed so.
+		n := len(o.Start) + 1
+		mem := C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(C.double(0))))
+		defer C.free(mem)
+		start = unsafe.Slice((*C.double)(mem), n)
+		start[0] = 0
+		for j, v := range o.Start {
+			if !finite(v) {
+				return MIPResult{}, fmt.Errorf("glpk: %s: Start[%d] is %v", op, j, v)
+			}
+			start[j+1] = C.double(v)
+		}
+	}
 	h, release := handle(o.Verbose)
 	defer release()
 	var res MIPResult
 	err = p.do(func(s *state) error {
+		if start != nil && len(start)-1 != s.cols {
+			return fmt.Errorf("glpk: %s: Start has %d values for %d columns", op, len(start)-1, s.cols)
+		}
 		parm := C.gw_iocp{
 			msg_lev:    msgLevel(o.Verbose),
 			presolve:   boolInt(o.Presolve),
@@ -355,6 +385,7 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 			mip_gap:    C.double(o.Gap),
 			cuts:       boolInt(o.Cuts),
 			heuristics: boolInt(o.Heuristics),
+			start:      ptrD(start),
 			writer:     h,
 		}
 		var out C.gw_mip_out

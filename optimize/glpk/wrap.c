@@ -25,6 +25,7 @@ static __thread int gw_tree_dir;
 static __thread double gw_bound;
 static __thread double gw_gap;   // relative gap target, 0 for none
 static __thread int gw_gap_hit;  // gw_mip_cb stopped the search
+static __thread const double *gw_start; // a known solution, offered once
 
 static int gw_term_hook(void *info, const char *s)
 {
@@ -296,6 +297,14 @@ static void gw_mip_cb(glp_tree *T, void *info)
 	case GLP_IBINGO:
 		gw_record_bound(T);
 		break;
+	case GLP_IHEUR:
+		// The caller's solution becomes the first incumbent, so the
+		// search prunes against it from the root on.
+		if (gw_start != NULL) {
+			glp_ios_heur_sol(T, gw_start);
+			gw_start = NULL;
+		}
+		break;
 	case GLP_IPREPRO:
 		if (gw_gap > 0 && glp_ios_mip_gap(T) <= gw_gap) {
 			gw_record_bound(T);
@@ -316,6 +325,7 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 	parm.mip_gap = 0; // tested in gw_mip_cb instead
 	gw_gap = o->mip_gap;
 	gw_gap_hit = 0;
+	gw_start = o->start;
 	if (o->cuts) {
 		parm.mir_cuts = GLP_ON;
 		parm.gmi_cuts = GLP_ON;
@@ -367,6 +377,7 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 	}
 	parm.tm_lim = tm;
 	out->ret = glp_intopt(P, &parm);
+	gw_start = NULL;
 	if (out->ret == GLP_ESTOP && gw_gap_hit)
 		out->ret = GLP_EMIPGAP;
 	out->status = glp_mip_status(P);

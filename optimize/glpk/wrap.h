@@ -49,6 +49,7 @@ typedef struct {
 	double mip_gap;
 	int cuts;
 	int heuristics;
+	const double *start; // 1-based column values of a known solution, or NULL
 	uintptr_t writer;
 } gw_iocp;
 

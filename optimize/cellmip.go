@@ -80,6 +80,7 @@ type cellMIP struct {
 	chords, above [][][]float64
 	// columns of the last build, per S-curve cell
 	delta     [][][]int
+	gates     [][][]int // z_i of an S-curve cell
 	b, v      [][]int
 	flight    [][]int // binary of a flight cell, -1 where none
 	topOf     [][]float64
@@ -162,6 +163,7 @@ func (cm *cellMIP) build() *model {
 	md.build()
 	m := md.m
 	cm.delta = make([][][]int, md.nC)
+	cm.gates = make([][][]int, md.nC)
 	cm.b, cm.v, cm.flight = grid(md.nC, md.nT), grid(md.nC, md.nT), grid(md.nC, md.nT)
 	cm.topOf = make([][]float64, md.nC)
 	cm.inflected = make([][]bool, md.nC)
@@ -169,6 +171,7 @@ func (cm *cellMIP) build() *model {
 		ch := &res.Channels[c]
 		cv := ch.Curve
 		cm.delta[c] = make([][]int, md.nT)
+		cm.gates[c] = make([][]int, md.nT)
 		cm.topOf[c] = make([]float64, md.nT)
 		cm.inflected[c] = make([]bool, md.nT)
 		infl := inflection(cv) / md.scale
@@ -207,6 +210,7 @@ func (cm *cellMIP) build() *model {
 				gates = n
 			}
 			zs := make([]int, gates)
+			cm.gates[c][t] = zs
 			for i := range zs {
 				zs[i] = m.col(0, 1, 0, glpk.Binary)
 				m.row(0, math.Inf(1), "", []int{deltas[i], zs[i]}, []float64{1, -(pts[i+1] - pts[i])})
@@ -306,7 +310,7 @@ func (s *solver) searchCells() float64 {
 	// that polishing adapts belong to the plan the solve goes on with.
 	steps, moves := s.cellSteps, s.lastMove
 	s.cellSteps, s.lastMove = nil, nil
-	r, bound := cm.solve(time.Duration(cellMIPShare * float64(s.remaining())))
+	r, bound := cm.solve(time.Duration(cellMIPShare*float64(s.remaining())), s.best)
 	if r != nil && s.better(r.Objective, s.best.Objective) {
 		s.trace("cell MIP: plan %.8g replaces %.8g", r.Objective, s.best.Objective)
 		s.best = r
@@ -320,19 +324,29 @@ func (s *solver) searchCells() float64 {
 // solve runs rounds of the cell MIP within limit. It returns the best
 // plan it found (polished on the exact model, nil if none) and the
 // tightest bound it proved (the solver's no-bound if none).
-func (cm *cellMIP) solve(limit time.Duration) (*Result, float64) {
+func (cm *cellMIP) solve(limit time.Duration, start *Result) (*Result, float64) {
 	s := cm.s
 	deadline := time.Now().Add(limit)
 	bound := s.noBound()
 	var best *Result
+	incumbent := func() [][]float64 {
+		if best != nil && (start == nil || s.better(best.Objective, start.Objective)) {
+			return best.Spend
+		}
+		if start != nil {
+			return start.Spend
+		}
+		return nil
+	}
 	for round := 1; round <= cellMIPRounds; round++ {
 		left := time.Until(deadline)
 		if left <= 0 {
 			break
 		}
 		md := cm.build()
-		vals, mr, ok := cm.run(md, left)
+		vals, mr, ok := cm.run(md, left, cm.startFrom(md, incumbent()))
 		if !ok {
+			s.trace("cell MIP round %d: no plan (%v, %v)", round, mr.Status, mr.Code)
 			break
 		}
 		if !math.IsInf(mr.Bound, 0) && !math.IsNaN(mr.Bound) {
@@ -354,7 +368,7 @@ func (cm *cellMIP) solve(limit time.Duration) (*Result, float64) {
 }
 
 // run solves one round's MIP.
-func (cm *cellMIP) run(md *model, limit time.Duration) ([]float64, glpk.MIPResult, bool) {
+func (cm *cellMIP) run(md *model, limit time.Duration, start []float64) ([]float64, glpk.MIPResult, bool) {
 	s := cm.s
 	var mr glpk.MIPResult
 	p, err := glpk.New()
@@ -368,7 +382,7 @@ func (cm *cellMIP) run(md *model, limit time.Duration) ([]float64, glpk.MIPResul
 	if r, err := s.simplex(p); err != nil || r.Status != glpk.Optimal {
 		return nil, mr, false
 	}
-	mr, err = p.Intopt(glpk.MIPOptions{TimeLimit: max(limit, minMIPTime), Gap: s.opts.Gap / 2, Cuts: true, Heuristics: true, Verbose: s.opts.Verbose})
+	mr, err = p.Intopt(glpk.MIPOptions{TimeLimit: max(limit, minMIPTime), Gap: s.opts.Gap / 2, Cuts: true, Heuristics: true, Start: start, Verbose: s.opts.Verbose})
 	if err != nil || (mr.Status != glpk.Optimal && mr.Status != glpk.Feasible) {
 		return nil, mr, false
 	}
@@ -377,6 +391,67 @@ func (cm *cellMIP) run(md *model, limit time.Duration) ([]float64, glpk.MIPResul
 		return nil, mr, false
 	}
 	return vals, mr, true
+}
+
+// startFrom returns the MIP's columns for a plan that meets every limit
+// (nil for none): its spend, the exposure its carry-over gives, revenue on
+// the exact curve (below every chord and tangent), the chords filled in
+// order and every flight that spends switched on. The MIP starts from it as
+// its first incumbent, so it prunes against the plan in hand from the root.
+func (cm *cellMIP) startFrom(md *model, spend [][]float64) []float64 {
+	if spend == nil {
+		return nil
+	}
+	res := cm.s.res
+	vals := make([]float64, md.m.numCols())
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		cv := ch.Curve
+		weekly := func(a float64) float64 { return cv.Weekly(a*md.scale) / md.scale }
+		prev := 0.0
+		for t := 0; t < md.nT; t++ {
+			x := spend[c][t] / md.scale
+			if j := md.x[c][t]; j >= 0 {
+				vals[j] = x
+			}
+			if z := cm.flight[c][t]; z >= 0 && spend[c][t] > 0 {
+				vals[z] = 1
+			}
+			ja := md.a[c][t]
+			if ja < 0 {
+				continue
+			}
+			weeks := float64(res.Periods[t].Days) / 7
+			theta := math.Pow(ch.Carryover, weeks)
+			a := math.Min((1-theta)*x/weeks/ch.CostIndex[t]+theta*prev, md.amax[c][t])
+			prev = a
+			vals[ja] = a
+			if jw := md.w[c][t]; jw >= 0 {
+				vals[jw] = weekly(a)
+			}
+			deltas := cm.delta[c][t]
+			if len(deltas) == 0 {
+				continue
+			}
+			pts := cm.chords[c][t]
+			rest := a
+			for i, j := range deltas {
+				l := pts[i+1] - pts[i]
+				d := math.Min(l, rest)
+				vals[j] = d
+				rest -= d
+				if i < len(cm.gates[c][t]) && d >= l {
+					vals[cm.gates[c][t][i]] = 1
+				}
+			}
+			if jb := cm.b[c][t]; jb >= 0 && rest > 0 {
+				top := pts[len(pts)-1]
+				vals[jb] = rest
+				vals[cm.v[c][t]] = math.Max(weekly(top+rest)-weekly(top), 0)
+			}
+		}
+	}
+	return vals
 }
 
 // plan reads the round's spend, with every flight cell the MIP switched

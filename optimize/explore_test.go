@@ -351,8 +351,12 @@ func nearWitness(t *testing.T, res *scenarios.Resolved, witnessSpend [][]float64
 	keepsLimits(t, res, r.Spend)
 	t.Logf("witness %.2f, optimiser %.2f (bound %.2f, gap %.2e, %s)", witness, r.Objective, r.Bound, r.Gap, r.Status)
 	worse := witness - r.Objective
+	beyond := witness - r.Bound // how far the witness passes the proven bound
 	if res.Objective == scenarios.MinimiseSpend {
-		worse = -worse
+		worse, beyond = -worse, -beyond
+	}
+	if r.Gap < 1 && beyond > boundTol*math.Max(1, math.Abs(witness)) {
+		t.Errorf("the witness's %.2f passes the proven bound %.2f", witness, r.Bound)
 	}
 	if worse > rel*math.Abs(witness) {
 		t.Errorf("objective %.2f is worse than the witness's %.2f by more than %g of it", r.Objective, witness, rel)

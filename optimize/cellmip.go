@@ -318,6 +318,10 @@ func (s *solver) searchCells() float64 {
 	r, bound := cm.solve(time.Duration(cellMIPShare*float64(s.remaining())), s.best)
 	if r != nil && s.better(r.Objective, s.best.Objective) {
 		s.trace("cell MIP: plan %.8g replaces %.8g", r.Objective, s.best.Objective)
+		// The plan it replaces may still lead the exploration's moves to
+		// a better local optimum than the MIP's plan does (2 channels by
+		// week: 303,345 from it, 302,829 from the MIP's 301,352).
+		s.exploreSeeds = append(s.exploreSeeds, s.best.Spend)
 		s.best = r
 		s.cellSteps, s.lastMove = nil, nil
 	} else {

@@ -68,7 +68,7 @@ func (s *solver) explore() {
 	// The knapsack's plans from the first plan are the first restarts:
 	// tried at once they can lead the single moves astray, tried as
 	// restarts they are searches of their own.
-	var seeds [][][]float64
+	seeds := s.exploreSeeds
 	for _, mv := range s.reallocations() {
 		if sp := mv.apply(s, s.best.Spend); sp != nil {
 			seeds = append(seeds, sp)

@@ -136,6 +136,8 @@ type solver struct {
 	bound boundProgress
 	// limitCheck tests plans against the linear limits (see limits)
 	limitCheck *limitCheck
+	// exploreSeeds are plans the exploration restarts from, first
+	exploreSeeds [][][]float64
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }

@@ -417,11 +417,10 @@ func (cm *cellMIP) startFrom(md *model, spend [][]float64) []float64 {
 		ch := &res.Channels[c]
 		cv := ch.Curve
 		weekly := func(a float64) float64 { return cv.Weekly(a*md.scale) / md.scale }
-		prev := 0.0
+		exposure := plan.Exposure(res, c, spend[c], ch.CostIndex, nil)
 		for t := 0; t < md.nT; t++ {
-			x := spend[c][t] / md.scale
 			if j := md.x[c][t]; j >= 0 {
-				vals[j] = x
+				vals[j] = spend[c][t] / md.scale
 			}
 			if z := cm.flight[c][t]; z >= 0 && spend[c][t] > 0 {
 				vals[z] = 1
@@ -430,10 +429,7 @@ func (cm *cellMIP) startFrom(md *model, spend [][]float64) []float64 {
 			if ja < 0 {
 				continue
 			}
-			weeks := float64(res.Periods[t].Days) / 7
-			theta := math.Pow(ch.Carryover, weeks)
-			a := math.Min((1-theta)*x/weeks/ch.CostIndex[t]+theta*prev, md.amax[c][t])
-			prev = a
+			a := math.Min(exposure[t]/md.scale, md.amax[c][t])
 			vals[ja] = a
 			if jw := md.w[c][t]; jw >= 0 {
 				vals[jw] = weekly(a)

@@ -83,12 +83,10 @@ type cellMIP struct {
 	// points of the part above the inflection, as exposure past it.
 	chords, above [][][]float64
 	// columns of the last build, per S-curve cell
-	delta     [][][]int
-	gates     [][][]int // z_i of an S-curve cell
-	b, v      [][]int
-	flight    [][]int // binary of a flight cell, -1 where none
-	topOf     [][]float64
-	inflected [][]bool // the cell can reach past the inflection
+	delta  [][][]int
+	gates  [][][]int // z_i of an S-curve cell
+	b, v   [][]int
+	flight [][]int // binary of a flight cell, -1 where none
 }
 
 // newCellMIP returns nil when the scenario has nothing non-concave or
@@ -170,15 +168,11 @@ func (cm *cellMIP) build() *model {
 	cm.delta = make([][][]int, md.nC)
 	cm.gates = make([][][]int, md.nC)
 	cm.b, cm.v, cm.flight = grid(md.nC, md.nT), grid(md.nC, md.nT), grid(md.nC, md.nT)
-	cm.topOf = make([][]float64, md.nC)
-	cm.inflected = make([][]bool, md.nC)
 	for c := range res.Channels {
 		ch := &res.Channels[c]
 		cv := ch.Curve
 		cm.delta[c] = make([][]int, md.nT)
 		cm.gates[c] = make([][]int, md.nT)
-		cm.topOf[c] = make([]float64, md.nT)
-		cm.inflected[c] = make([]bool, md.nT)
 		infl := inflection(cv) / md.scale
 		weekly := func(a float64) float64 { return cv.Weekly(a*md.scale) / md.scale }
 		for t := 0; t < md.nT; t++ {
@@ -197,9 +191,7 @@ func (cm *cellMIP) build() *model {
 				continue
 			}
 			amax := md.amax[c][t]
-			top := pts[len(pts)-1]
-			cm.topOf[c][t] = top
-			cm.inflected[c][t] = amax > infl
+			inflected := amax > infl // the cell can reach past the inflection
 			n := len(pts) - 1
 			deltas := make([]int, n)
 			slopes := make([]float64, n)
@@ -211,7 +203,7 @@ func (cm *cellMIP) build() *model {
 			cm.delta[c][t] = deltas
 			// z_i = 1: delta_i is full and delta_{i+1} may start.
 			gates := n - 1
-			if cm.inflected[c][t] {
+			if inflected {
 				gates = n
 			}
 			zs := make([]int, gates)
@@ -232,7 +224,7 @@ func (cm *cellMIP) build() *model {
 				aVal = append(aVal, -1)
 				wVal = append(wVal, -slopes[i])
 			}
-			if cm.inflected[c][t] {
+			if inflected {
 				reach := amax - infl
 				gmax := weekly(amax) - weekly(infl)
 				b := m.col(0, reach, 0, glpk.Continuous)
@@ -277,8 +269,8 @@ func (cm *cellMIP) refine(vals []float64) bool {
 			for _, j := range deltas {
 				low += vals[j]
 			}
-			top := cm.topOf[c][t]
 			pts := cm.chords[c][t]
+			top := pts[len(pts)-1]
 			if low > chordMergeTol*top && low < (1-chordMergeTol)*top && len(pts) <= maxPointsPerCell {
 				near := false
 				for _, p := range pts {

@@ -475,15 +475,8 @@ func (cm *cellMIP) plan(md *model, vals []float64, deadline time.Time) *Result {
 	start := &Result{Spend: spend}
 	s.settle(start)
 	polishBy := time.Now().Add(time.Duration(cellMIPPolishShare * float64(time.Until(deadline))))
-	r := s.polishStart(start.Spend, polishBy)
-	if r == nil {
-		return nil
-	}
-	_, tot := plan.Evaluate(s.res, r.Spend)
-	if !s.exactlyFeasible(tot) {
-		return nil
-	}
-	return r
+	// polishStart keeps only plans that meet every limit exactly.
+	return s.polishStart(start.Spend, polishBy)
 }
 
 // objectiveOf is a result's objective, or NaN for none (for traces).

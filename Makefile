@@ -5,7 +5,13 @@ GO        ?= go
 BIN       := bin/peakplan
 OUT       := out
 EXAMPLE   := examples/skincare-2027.yaml
-FUZZTIME  ?= 15s
+# The fuzz budget is a count of inputs, not a duration: Go 1.26's fuzz
+# coordinator can fail a -fuzztime=15s run with "context deadline exceeded"
+# when the deadline falls while a worker is still minimising an input
+# (go.dev/issue/75804). A count has no deadline to race. Minimising a new
+# input is capped so one large YAML input cannot hold a worker for a minute.
+FUZZTIME  ?= 200000x
+FUZZMINIMIZE ?= 5s
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
@@ -49,7 +55,7 @@ unit:
 	$(GO) test -count=1 ./...
 
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./scenarios/
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZE) ./scenarios/
 
 ## lint: gofmt (fails on unformatted files) and go vet
 lint:

@@ -39,12 +39,16 @@ const (
 	// tightened the bound (a 6-channel weekly scenario went from 9 s to
 	// past 24 s), and the plan is polished on the exact curve anyway.
 	cellMIPChords = 4
-	// cellMIPMaxBinaries: a scenario that needs more binaries is left to
-	// the column generation and the exploration, which scale. Measured:
-	// up to 530 binaries (weekly, 4 to 6 channels) the MIP found plans
-	// 0.1% to 4.5% better than before; at 720 and 738 (two channels by
-	// day for 90 days) it found nothing in 30 s, time the exploration
-	// then lacked.
+	// cellMIPMaxBinaries: a scenario that needs more binaries is solved
+	// by windows (windowmip.go). Measured: up to 530 binaries (weekly, 4
+	// to 6 channels) the MIP found plans 0.1% to 4.5% better than before;
+	// at 720 and 738 (two channels by day for 90 days) it found nothing
+	// in 30 s, time the exploration then lacked. Daily plans, whose
+	// carry-over ties many cells together, take windows from
+	// windowMIPBinaries on: one channel by day for 60 days (300
+	// binaries) found nothing in 22 s as a whole; of six daily scenarios
+	// of 300 to 600 binaries, windows found a plan 0.27% better on one
+	// and the same plans on the others.
 	cellMIPMaxBinaries = 600
 	// cellMIPShare is the share of the remaining time the cell MIP may take.
 	cellMIPShare = 0.4
@@ -87,18 +91,23 @@ type cellMIP struct {
 	gates  [][][]int // z_i of an S-curve cell
 	b, v   [][]int
 	flight [][]int // binary of a flight cell, -1 where none
+	// binaries the whole scenario needs, and per period
+	binaries  int
+	perPeriod []int
+	// The MIP decides the periods [lo, hi); with fixed set, every other
+	// cell keeps its spend there (see windowmip.go).
+	lo, hi int
+	fixed  [][]float64
 }
 
-// newCellMIP returns nil when the scenario has nothing non-concave or
-// needs too many binaries.
+// newCellMIP returns nil when the scenario has nothing non-concave.
 func (s *solver) newCellMIP() *cellMIP {
 	res := s.res
 	if !anyNonconvex(res) {
 		return nil
 	}
 	md := newModel(res, false)
-	binaries := 0
-	cm := &cellMIP{s: s, chords: make([][][]float64, md.nC), above: make([][][]float64, md.nC)}
+	cm := &cellMIP{s: s, chords: make([][][]float64, md.nC), above: make([][][]float64, md.nC), perPeriod: make([]int, md.nT), hi: md.nT}
 	for c := range res.Channels {
 		ch := &res.Channels[c]
 		cm.chords[c] = make([][]float64, md.nT)
@@ -106,7 +115,7 @@ func (s *solver) newCellMIP() *cellMIP {
 		infl := inflection(ch.Curve) / md.scale
 		for t := 0; t < md.nT; t++ {
 			if ch.MinActive[t] > 0 && ch.Lower[t] < ch.MinActive[t] && md.upper[c][t] > 0 {
-				binaries++
+				cm.perPeriod[t]++
 			}
 			amax := md.amax[c][t]
 			if !ch.Curve.IsSCurve() || amax <= 0 {
@@ -118,7 +127,7 @@ func (s *solver) newCellMIP() *cellMIP {
 				pts[i] = top * float64(i) / cellMIPChords
 			}
 			cm.chords[c][t] = pts
-			binaries += cellMIPChords
+			cm.perPeriod[t] += cellMIPChords
 			if amax > infl {
 				// Dense where spend pays (up to a few half saturations),
 				// geometric beyond.
@@ -139,11 +148,16 @@ func (s *solver) newCellMIP() *cellMIP {
 			}
 		}
 	}
-	s.trace("cell MIP: %d binaries", binaries)
-	if binaries > cellMIPMaxBinaries {
-		return nil
+	for _, n := range cm.perPeriod {
+		cm.binaries += n
 	}
+	s.trace("cell MIP: %d binaries", cm.binaries)
 	return cm
+}
+
+// inWindow reports whether the MIP decides the cells of period t.
+func (cm *cellMIP) inWindow(t int) bool {
+	return cm.fixed == nil || (t >= cm.lo && t < cm.hi)
 }
 
 // build writes the round's MIP.
@@ -175,7 +189,15 @@ func (cm *cellMIP) build() *model {
 		cm.gates[c] = make([][]int, md.nT)
 		infl := inflection(cv) / md.scale
 		weekly := func(a float64) float64 { return cv.Weekly(a*md.scale) / md.scale }
+		var fixedExposure []float64
+		if cm.fixed != nil {
+			fixedExposure = plan.Exposure(res, c, cm.fixed[c], ch.CostIndex, nil)
+		}
 		for t := 0; t < md.nT; t++ {
+			if !cm.inWindow(t) {
+				cm.fix(md, c, t, fixedExposure[t]/md.scale)
+				continue
+			}
 			if j := md.x[c][t]; j >= 0 {
 				least := ch.MinActive[t] / md.scale
 				if lo, up := m.colLo[j], m.colUp[j]; least > 0 && lo < least {
@@ -252,6 +274,33 @@ func (cm *cellMIP) build() *model {
 	return md
 }
 
+// fix keeps a cell outside the window at its spend in cm.fixed. Its
+// revenue is the curve's linearisation at its exposure a0 in that plan:
+// exact while the window leaves its exposure alone (the periods before
+// it), first-order where the window's carry-over reaches it (after it).
+// A window's MIP is a search, not a bound, so the linearisation need not
+// lie above the curve.
+func (cm *cellMIP) fix(md *model, c, t int, a0 float64) {
+	m := md.m
+	if j := md.x[c][t]; j >= 0 {
+		v := cm.fixed[c][t] / md.scale
+		m.colLo[j], m.colUp[j] = v, v
+	}
+	ja, jw := md.a[c][t], md.w[c][t]
+	if ja < 0 || jw < 0 {
+		return
+	}
+	cv := md.res.Channels[c].Curve
+	a0 = math.Min(a0, md.amax[c][t])
+	if math.IsInf(cv.Slope(0), 1) {
+		// as tangentRow: a well-scaled row, at most a little above the curve
+		a0 = math.Max(a0, cv.Half/md.scale*tangentFloor)
+	}
+	g, sl := cv.Weekly(a0*md.scale)/md.scale, cv.Slope(a0*md.scale)
+	// w <= g + sl (a - a0)
+	m.row(math.Inf(-1), g-sl*a0, "", []int{jw, ja}, []float64{1, -sl})
+}
+
 // refine adds, where the round's solution sits, a chord point on the convex
 // part and a tangent above the inflection of every S-curve cell, and the
 // bound model's tangents of the other cells. It reports whether anything
@@ -303,6 +352,10 @@ func (s *solver) searchCells() float64 {
 	if cm == nil {
 		return s.noBound()
 	}
+	if cm.binaries > cellMIPMaxBinaries || (s.res.Granularity == scenarios.Day && cm.binaries > windowMIPBinaries) {
+		s.searchWindows(cm)
+		return s.noBound()
+	}
 	// The MIP's plans are polished on their own; the per-cell trust regions
 	// that polishing adapts belong to the plan the solve goes on with.
 	steps, moves := s.cellSteps, s.lastMove
@@ -345,7 +398,8 @@ func (cm *cellMIP) solve(limit time.Duration, start *Result) (*Result, float64) 
 			break
 		}
 		md := cm.build()
-		vals, mr, ok := cm.run(md, left, cm.startFrom(md, incumbent()))
+		from := incumbent()
+		vals, mr, ok := cm.run(md, left, cm.startFrom(md, from))
 		if !ok {
 			s.trace("cell MIP round %d: no plan (%v, %v)", round, mr.Status, mr.Code)
 			break
@@ -353,8 +407,11 @@ func (cm *cellMIP) solve(limit time.Duration, start *Result) (*Result, float64) 
 		if !math.IsInf(mr.Bound, 0) && !math.IsNaN(mr.Bound) {
 			bound = s.tighter(bound, mr.Bound*md.scale)
 		}
-		if r := cm.plan(md, vals, deadline); r != nil && (best == nil || s.better(r.Objective, best.Objective)) {
-			best = r
+		// A search that kept its start has nothing new to polish.
+		if from == nil || !sameSpend(spendOf(md, vals), from) {
+			if r := cm.plan(md, vals, deadline); r != nil && (best == nil || s.better(r.Objective, best.Objective)) {
+				best = r
+			}
 		}
 		s.trace("cell MIP round %d: %v, objective %.8g, bound %.8g, plan %.8g", round, mr.Status, mr.Objective*md.scale, bound, objectiveOf(best))
 		if best != nil && relGap(best.Objective, bound, s.maximise()) <= s.opts.Gap {

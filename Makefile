@@ -12,6 +12,8 @@ EXAMPLE   := examples/skincare-2027.yaml
 # input is capped so one large YAML input cannot hold a worker for a minute.
 FUZZTIME  ?= 200000x
 FUZZMINIMIZE ?= 5s
+# A report renders a whole page per input, some 100 times slower.
+FUZZTIME_REPORT ?= 10000x
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
@@ -56,6 +58,7 @@ unit:
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZE) ./scenarios/
+	$(GO) test -run='^$$' -fuzz=FuzzReportFromPlanFile -fuzztime=$(FUZZTIME_REPORT) -fuzzminimizetime=$(FUZZMINIMIZE) ./charts/
 
 ## lint: gofmt (fails on unformatted files) and go vet
 lint:

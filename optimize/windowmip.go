@@ -71,7 +71,8 @@ func (s *solver) searchWindows(cm *cellMIP) {
 			if left <= 0 {
 				return
 			}
-			limit := max(left/time.Duration(len(wins)-i), windowMIPMinTime)
+			// an even share of what is left, but never past the deadline
+			limit := min(max(left/time.Duration(len(wins)-i), windowMIPMinTime), left)
 			if r := s.searchWindow(cm, w[0], w[1], limit); r != nil {
 				s.trace("window MIP pass %d, periods %d-%d: plan %.8g replaces %.8g", pass, w[0], w[1]-1, r.Objective, s.best.Objective)
 				s.best = r

@@ -107,7 +107,7 @@ func (s *solver) newCellMIP() *cellMIP {
 		return nil
 	}
 	md := newModel(res, false)
-	cm := &cellMIP{s: s, chords: make([][][]float64, md.nC), above: make([][][]float64, md.nC), perPeriod: make([]int, md.nT), hi: md.nT}
+	cm := &cellMIP{s: s, chords: make([][][]float64, md.nC), above: make([][][]float64, md.nC), perPeriod: make([]int, md.nT)}
 	for c := range res.Channels {
 		ch := &res.Channels[c]
 		cm.chords[c] = make([][]float64, md.nT)

@@ -29,7 +29,8 @@ const (
 	windowMIPShare = 0.4
 	// windowMIPPasses bounds the passes over the horizon.
 	windowMIPPasses = 4
-	// windowMIPMinTime is the least time one window's MIP gets.
+	// windowMIPMinTime is the least time one window's MIP gets, unless
+	// the windows' deadline is nearer.
 	windowMIPMinTime = time.Second
 )
 

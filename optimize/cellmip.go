@@ -358,19 +358,17 @@ func (s *solver) searchCells() float64 {
 	}
 	// The MIP's plans are polished on their own; the per-cell trust regions
 	// that polishing adapts belong to the plan the solve goes on with.
-	steps, moves := s.cellSteps, s.lastMove
-	s.cellSteps, s.lastMove = nil, nil
+	done := s.asideSteps()
 	r, bound := cm.solve(time.Duration(cellMIPShare*float64(s.remaining())), s.best)
-	if r != nil && s.better(r.Objective, s.best.Objective) {
+	replaced := r != nil && s.better(r.Objective, s.best.Objective)
+	done(replaced)
+	if replaced {
 		s.trace("cell MIP: plan %.8g replaces %.8g", r.Objective, s.best.Objective)
 		// The plan it replaces may still lead the exploration's moves to
 		// a better local optimum than the MIP's plan does (2 channels by
 		// week: 303,345 from it, 302,829 from the MIP's 301,352).
 		s.exploreSeeds = append(s.exploreSeeds, s.best.Spend)
 		s.best = r
-		s.cellSteps, s.lastMove = nil, nil
-	} else {
-		s.cellSteps, s.lastMove = steps, moves
 	}
 	return bound
 }

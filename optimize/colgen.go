@@ -713,9 +713,7 @@ func (ms *master) fromMix(spend [][]float64, lpVals []float64, mixed [][]float64
 	}
 	// The trials polish plans of their own; the per-cell trust regions
 	// that polishing adapts belong to the plan the solve goes on with.
-	steps, moves := s.cellSteps, s.lastMove
-	s.cellSteps, s.lastMove = nil, nil
-	defer func() { s.cellSteps, s.lastMove = steps, moves }()
+	defer s.asideSteps()(false)
 	keep := func(r *Result, how string) {
 		if r != nil && (choice == nil || s.better(r.Objective, choice.Objective)) {
 			s.trace("%s: %.8g (the master's mix %.8g)", how, r.Objective, lpObj)

@@ -282,6 +282,22 @@ const (
 	cellStepMin    = 1.0 / 64
 )
 
+// asideSteps sets polishing's per-cell trust regions aside while plans
+// found elsewhere are polished: they belong to the plan the solve goes on
+// with. The returned function ends that: it puts them back when those
+// plans did not replace the plan in hand, and starts afresh when one did.
+func (s *solver) asideSteps() (done func(replaced bool)) {
+	steps, moves := s.cellSteps, s.lastMove
+	s.cellSteps, s.lastMove = nil, nil
+	return func(replaced bool) {
+		if replaced {
+			s.cellSteps, s.lastMove = nil, nil
+		} else {
+			s.cellSteps, s.lastMove = steps, moves
+		}
+	}
+}
+
 func (s *solver) cellStep(c, t int) float64 {
 	if s.cellSteps == nil {
 		return 1

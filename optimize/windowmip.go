@@ -1,9 +1,6 @@
 package optimize
 
-import (
-	"math"
-	"time"
-)
+import "time"
 
 // Scenarios with more binaries than the cell MIP takes, and daily plans
 // beyond one window (see cellMIPMaxBinaries), get it by windows instead: a
@@ -77,7 +74,6 @@ func (s *solver) searchWindows(cm *cellMIP) {
 			if r := s.searchWindow(cm, w[0], w[1], limit); r != nil {
 				s.trace("window MIP pass %d, periods %d-%d: plan %.8g replaces %.8g", pass, w[0], w[1]-1, r.Objective, s.best.Objective)
 				s.best = r
-				s.cellSteps, s.lastMove = nil, nil
 				improved = true
 			}
 		}
@@ -106,26 +102,22 @@ func (s *solver) searchWindow(cm *cellMIP, lo, hi int, limit time.Duration) *Res
 	}
 	// The polish of a window's plan has the same trust regions to learn
 	// as the cell MIP's.
-	steps, moves := s.cellSteps, s.lastMove
-	s.cellSteps, s.lastMove = nil, nil
+	done := s.asideSteps()
 	r := cm.plan(md, vals, time.Now().Add(limit))
-	if r == nil || !s.better(r.Objective, s.best.Objective) {
-		s.cellSteps, s.lastMove = steps, moves
+	replaced := r != nil && s.better(r.Objective, s.best.Objective)
+	done(replaced)
+	if !replaced {
 		return nil
 	}
 	return r
 }
 
-// sameSpendTol: spends this close, relative to the larger, are the same
-// (a start read back from the MIP differs by the scaling's rounding).
-const sameSpendTol = 1e-9
-
+// sameSpend: a start read back from the MIP differs from the plan only by
+// the scaling's rounding.
 func sameSpend(a, b [][]float64) bool {
 	for c := range a {
-		for t := range a[c] {
-			if math.Abs(a[c][t]-b[c][t]) > sameSpendTol*math.Max(1, math.Max(math.Abs(a[c][t]), math.Abs(b[c][t]))) {
-				return false
-			}
+		if !sameSchedule(a[c], b[c]) {
+			return false
 		}
 	}
 	return true

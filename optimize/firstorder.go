@@ -83,10 +83,21 @@ func (s *solver) firstOrder(md *model) (*Result, float64, error) {
 	obj := plan.ObjectiveValue(res, tot)
 	bound := math.Inf(1)
 	deadline := s.start.Add(s.opts.TimeLimit)
+	cb := newChainBounder(s, md)
 	for time.Now().Before(deadline) {
+		before := obj
 		spend, obj = s.polishFor(spend, obj, deadline, firstOrderBatch)
+		duals := s.stepDuals()
 		if _, gain, ok := s.linearStep(spend, math.Inf(1), md.scale); ok {
 			bound = math.Min(bound, obj+math.Max(gain, 0))
+		}
+		// A plan that still gains more than the target gap in a batch is
+		// not yet near enough to the optimum for the bound to prove it.
+		if relGap(obj, bound, true) > s.opts.Gap && relGap(before, obj, true) <= s.opts.Gap {
+			began := time.Now()
+			b := cb.bound(duals, spend, deadline)
+			s.trace("chain bound %.10g in %v", b, time.Since(began))
+			bound = math.Min(bound, b)
 		}
 		s.trace("first order: objective %.10g, bound %.10g", obj, bound)
 		if relGap(obj, bound, true) <= s.opts.Gap {

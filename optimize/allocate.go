@@ -431,10 +431,7 @@ func (s *solver) rescue(spend, aim [][]float64) *Result {
 // its period, so that the money goes where it pays.
 func (s *solver) flightMIP(aim [][]float64) [][]float64 {
 	res, base := s.res, s.md
-	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
-		cg: make([]bool, base.nC), upper: base.upper}
-	md.m = newLP()
-	md.x = grid(md.nC, md.nT)
+	md := base.spendModel(res, base.scale)
 	type flight struct{ c, t, z int }
 	var flights []flight
 	var binaries []int

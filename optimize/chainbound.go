@@ -72,10 +72,7 @@ func newChainBounder(s *solver, base *model) *chainBounder {
 	if res.Objective == scenarios.MaximiseProfit {
 		cb.spendPrice = 1
 	}
-	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
-		cg: make([]bool, base.nC), upper: base.upper}
-	md.m = newLP()
-	md.x = grid(md.nC, md.nT)
+	md := base.spendModel(res, base.scale)
 	cb.theta = make([][]float64, md.nC)
 	cb.kappa = make([][]float64, md.nC)
 	for c := range res.Channels {

@@ -483,10 +483,7 @@ type limitCheck struct {
 }
 
 func newLimitCheck(res *scenarios.Resolved, base *model) *limitCheck {
-	md := &model{res: res, scale: base.scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
-		cg: make([]bool, base.nC), upper: base.upper}
-	md.m = newLP()
-	md.x = grid(md.nC, md.nT)
+	md := base.spendModel(res, base.scale)
 	for c := range res.Channels {
 		for t := 0; t < md.nT; t++ {
 			if j := base.x[c][t]; j >= 0 {

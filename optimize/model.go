@@ -138,6 +138,19 @@ func newModelWith(res *scenarios.Resolved, columns, every bool) *model {
 	return md
 }
 
+// spendModel returns an empty model of res over base's cells, in money
+// units of scale, for the LPs whose only columns are spends: the
+// linearised steps, the limit check, the knapsack's MIP and the chain
+// bound's rows. (res may differ from base's: the marginal ROAS steps with
+// more budget.)
+func (base *model) spendModel(res *scenarios.Resolved, scale float64) *model {
+	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
+		cg: make([]bool, base.nC), upper: base.upper}
+	md.m = newLP()
+	md.x = grid(md.nC, md.nT)
+	return md
+}
+
 // anyNonconvex reports whether some channel has an S-curve or a minimum
 // flight.
 func anyNonconvex(res *scenarios.Resolved) bool {

@@ -142,10 +142,7 @@ func (s *solver) exactlyFeasible(tot plan.Totals) bool {
 func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64, float64, bool) {
 	res := s.res
 	base := s.md
-	md := &model{res: res, scale: scale, nC: base.nC, nT: base.nT, budgetRow: -1, targetRow: -1, roasRow: -1,
-		cg: make([]bool, base.nC), upper: base.upper}
-	md.m = newLP()
-	md.x = grid(md.nC, md.nT)
+	md := base.spendModel(res, scale)
 	g := gradient(res, spend)
 	_, tot := plan.Evaluate(res, spend)
 

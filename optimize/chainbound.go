@@ -58,8 +58,7 @@ const (
 type chainBounder struct {
 	s          *solver
 	base       *model
-	rows       *model // the shared limits over one column per open cell
-	cellCol    [][]int
+	rows       *model      // the shared limits over one column per open cell
 	theta      [][]float64 // carry-over per period
 	kappa      [][]float64 // exposure per unit of spend
 	weight     float64     // the objective's weight on revenue
@@ -90,7 +89,6 @@ func newChainBounder(s *solver, base *model) *chainBounder {
 	}
 	md.aggregateRows(nil, nil, 0)
 	cb.rows = md
-	cb.cellCol = md.x
 	return cb
 }
 
@@ -123,7 +121,7 @@ func (cb *chainBounder) prices(pi []float64) ([][]float64, float64) {
 	out := make([][]float64, cb.rows.nC)
 	for c := range out {
 		out[c] = make([]float64, cb.rows.nT)
-		for t, j := range cb.cellCol[c] {
+		for t, j := range cb.rows.x[c] {
 			if j >= 0 {
 				out[c][t] = byCol[j]
 			}

@@ -138,6 +138,11 @@ type solver struct {
 	limitCheck *limitCheck
 	// exploreSeeds are plans the exploration restarts from, first
 	exploreSeeds [][][]float64
+	// budgetPrice is the total budget's multiplier in the chain bound
+	// that proved a first-order plan (budgetPriced only then), in
+	// objective per unit of budget.
+	budgetPrice  float64
+	budgetPriced bool
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }
@@ -729,9 +734,10 @@ func addPoint(pts *[]float64, p, unit float64) bool {
 
 // marginalROAS is the revenue that one more unit of budget would add at the
 // optimum, measured by re-optimising the plan locally (the flight pattern
-// fixed) with marginalStep more budget. For the spend objective, where the
-// budget does not bind, it is the revenue the last unit of spend brings. It
-// is 0 when more budget would not be spent.
+// fixed) with marginalStep more budget, or read off the budget's
+// multiplier in the chain bound that proved a first-order plan. For the
+// spend objective, where the budget does not bind, it is the revenue the
+// last unit of spend brings. It is 0 when more budget would not be spent.
 func (s *solver) marginalROAS() float64 {
 	res := s.res
 	_, base := plan.Evaluate(res, s.best.Spend)
@@ -762,6 +768,13 @@ func (s *solver) marginalROAS() float64 {
 	default:
 		if math.IsInf(res.BudgetTotal, 1) || base.Spend < res.BudgetTotal*(1-1e-6) {
 			return 0 // the budget does not bind
+		}
+		if s.budgetPriced {
+			// A first-order plan stops polishing at its proof, so a
+			// re-optimisation from it would gain its remaining gap too:
+			// on a daily year it read 1.61 where the optimum's slope is
+			// 1.55. The multiplier of the proving bound is that slope.
+			return revenuePerBudget(res, s.budgetPrice)
 		}
 		more := *res
 		sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}
@@ -797,14 +810,20 @@ func (s *solver) dualMarginalROAS() float64 {
 		if name != budgetRowName {
 			continue
 		}
-		y := math.Max(s.duals.value[i], 0)
-		if res.Objective == scenarios.MaximiseProfit {
-			// y = margin dR/dB - 1
-			return (y + 1) / res.Margin
-		}
-		return y
+		return revenuePerBudget(res, s.duals.value[i])
 	}
 	return 0
+}
+
+// revenuePerBudget turns the price y of the total budget (objective per
+// unit of budget) into revenue per unit of budget.
+func revenuePerBudget(res *scenarios.Resolved, y float64) float64 {
+	y = math.Max(y, 0)
+	if res.Objective == scenarios.MaximiseProfit {
+		// y = margin dR/dB - 1
+		return (y + 1) / res.Margin
+	}
+	return y
 }
 
 // The step and time of the marginal ROAS measurement.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -508,5 +509,88 @@ func TestSimplexIterLimit(t *testing.T) {
 	must(t, err)
 	if res.Code != nil || res.Status != Optimal {
 		t.Errorf("continued: code %v status %v", res.Code, res.Status)
+	}
+}
+
+// TestLongStepOnBoxedColumns: on the kind of LP polishing solves, many
+// boxed columns under a few shared rows (a budget, a window with a floor
+// and a cap, a group share), the dual simplex with the long-step ratio
+// test reaches the primal simplex's optimum, fresh and warm-started after
+// the bounds and the objective change, in far fewer iterations: one
+// iteration moves many columns from bound to bound.
+func TestLongStepOnBoxedColumns(t *testing.T) {
+	const n, rounds = 2000, 6
+	rng := rand.New(rand.NewPCG(7, 7))
+	lo, up, obj := make([]float64, n), make([]float64, n), make([]float64, n)
+	for j := range obj {
+		up[j] = 1 + rng.Float64()
+		obj[j] = 1 + rng.Float64()
+	}
+	cols := make([]int, n)
+	all, window, group := make([]float64, n), make([]float64, n), make([]float64, n)
+	for j := range cols {
+		cols[j] = j
+		all[j] = 1
+		if j < n/5 {
+			window[j] = 1
+		}
+		group[j] = -0.3
+		if j < n/4 {
+			group[j] += 1
+		}
+	}
+	var ind []int
+	var val []float64
+	beg := []int{0}
+	for _, row := range [][]float64{all, window, group} {
+		for j, v := range row {
+			if v != 0 {
+				ind, val = append(ind, j), append(val, v)
+			}
+		}
+		beg = append(beg, len(ind))
+	}
+	load := func() *Problem {
+		p := newProblem(t)
+		must(t, p.SetObjDir(Maximize))
+		bounds := make([]Bound, n)
+		for j := range bounds {
+			bounds[j] = Double(lo[j], up[j])
+		}
+		got(p.AddCols(n, Cols{Bounds: bounds, Obj: obj}))
+		got(p.AddRows(3, Rows{Bounds: []Bound{Upper(0.4 * n), Double(0.05*n, 0.1*n), Lower(0)}, Beg: beg, Ind: ind, Val: val}))
+		return p
+	}
+	dual, primal := load(), load()
+	longStep := SimplexOptions{Method: Dual, LongStep: true}
+	itDual, itPrimal := 0, 0
+	for round := range rounds {
+		rd := got(dual.Simplex(longStep))
+		rp := got(primal.Simplex(SimplexOptions{}))
+		if rd.Status != Optimal || rp.Status != Optimal {
+			t.Fatalf("round %d: long-step dual %v, primal %v", round, rd.Status, rp.Status)
+		}
+		if !near(rd.Objective, rp.Objective, 1e-9) {
+			t.Errorf("round %d: long-step dual %.12g, primal %.12g", round, rd.Objective, rp.Objective)
+		}
+		itDual += rd.Iterations
+		itPrimal += rp.Iterations
+		// A trust-region step: new boxes around the solution, new slopes.
+		x := got(dual.ColValues())
+		bounds := make([]Bound, n)
+		for j := range bounds {
+			d := 0.1 + 0.5*rng.Float64()
+			lo[j], up[j] = math.Max(x[j]-d, 0), x[j]+d
+			bounds[j] = Double(lo[j], up[j])
+			obj[j] *= 0.8 + 0.4*rng.Float64()
+		}
+		for _, p := range []*Problem{dual, primal} {
+			must(t, p.SetColBounds(cols, bounds))
+			must(t, p.SetObjCoefs(cols, obj))
+		}
+	}
+	t.Logf("iterations over %d solves: long-step dual %d, primal %d", rounds, itDual, itPrimal)
+	if 5*itDual > itPrimal {
+		t.Errorf("long-step dual took %d iterations, primal %d: not a fifth", itDual, itPrimal)
 	}
 }

@@ -254,7 +254,7 @@ func TestRandomLPsAgainstGonum(t *testing.T) {
 		if r.dir == Maximize {
 			want = offset - fOpt
 		}
-		for _, o := range []SimplexOptions{{}, {Presolve: true}, {Method: Dual}} {
+		for _, o := range []SimplexOptions{{}, {Presolve: true}, {Method: Dual}, {Method: Dual, LongStep: true}} {
 			p := newProblem(t)
 			r.load(t, p)
 			res, err := p.Simplex(o)

@@ -159,6 +159,9 @@ type SimplexOptions struct {
 	Method    Method
 	TimeLimit time.Duration // wall clock; 0 means none; rounded up to ms
 	IterLimit int           // 0 means none
+	// LongStep uses the long-step ratio test, which lets one iteration of
+	// the dual simplex move many boxed columns from bound to bound.
+	LongStep bool
 	// Verbose receives GLPK's log if non-nil. Write errors are ignored, and
 	// the writer must not call methods of the same Problem.
 	Verbose io.Writer
@@ -290,12 +293,13 @@ func (p *Problem) Simplex(o SimplexOptions) (Result, error) {
 	var res Result
 	err = p.do(func(s *state) error {
 		parm := C.gw_smcp{
-			msg_lev:  msgLevel(o.Verbose),
-			meth:     meth,
-			presolve: boolInt(o.Presolve),
-			it_lim:   it,
-			tm_lim:   tm,
-			writer:   h,
+			msg_lev:   msgLevel(o.Verbose),
+			meth:      meth,
+			presolve:  boolInt(o.Presolve),
+			it_lim:    it,
+			tm_lim:    tm,
+			long_step: boolInt(o.LongStep),
+			writer:    h,
 		}
 		var out C.gw_lp_out
 		if err := s.check(op, C.gw_simplex(s.prob, &parm, &out)); err != nil {

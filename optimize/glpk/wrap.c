@@ -242,6 +242,8 @@ int gw_simplex(glp_prob *P, const gw_smcp *o, gw_lp_out *out)
 	parm.presolve = o->presolve ? GLP_ON : GLP_OFF;
 	parm.it_lim = o->it_lim;
 	parm.tm_lim = o->tm_lim;
+	if (o->long_step)
+		parm.r_test = GLP_RT_FLIP;
 	int it0 = glp_get_it_cnt(P);
 	out->ret = glp_simplex(P, &parm);
 	out->status = glp_get_status(P);

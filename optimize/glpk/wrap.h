@@ -32,6 +32,7 @@ typedef struct {
 	int presolve;
 	int it_lim;
 	int tm_lim;
+	int long_step; // the long-step (bound flipping) ratio test
 	uintptr_t writer; // cgo.Handle of an io.Writer for verbose output, or 0
 } gw_smcp;
 

@@ -818,6 +818,52 @@ channels:
 	keepsLimits(t, res, r.Spend)
 }
 
+// TestRelaxationSurvivesAFailingSimplex: on this daily scenario GLPK's
+// dual simplex fails in the third round of the cut model from its warm
+// basis ("tcol[p] = 0.0") and the primal simplex stops just short of
+// feasibility, which once made the scenario "infeasible". Cuts cannot make
+// a feasible model infeasible, so the round is solved afresh: the plan must
+// come back, keep every limit and be proven.
+func TestRelaxationSurvivesAFailingSimplex(t *testing.T) {
+	y := `horizon: {start: 2027-01-01, end: 2027-11-10, granularity: day}
+objective: profit
+margin: 0.781
+budget:
+  total: 7881163
+  windows:
+    - {from: 2027-09-28, to: 2027-10-15, min: 166527}
+    - {from: 2027-08-08, to: 2027-08-20, max: 1282250}
+    - {from: 2027-04-30, to: 2027-06-01, max: 1573350}
+festivals:
+  - preset: double11
+    uplift: 3
+    cost_index: 1.5
+  - preset: "618"
+  - preset: spring-festival
+channels:
+  - name: ch0
+    response: {curve: linear, roas: 1.85}
+    carryover: 0.35
+    per_week: {max: 106238}
+  - name: ch1
+    response: {curve: logistic, beta: 241803, half_saturation: 58883}
+    carryover: 0.17
+    spend: {min: 259195}
+  - name: ch2
+    response: {curve: linear, roas: 1.62}
+    carryover: 0.13
+    per_week: {max: 162674}
+  - name: ch3
+    response: {curve: exponential, beta: 1412830, half_saturation: 165414}
+`
+	res := loadYAML(t, y)
+	r := solve(t, res, y)
+	if r.Status != optimize.StatusOptimal {
+		t.Errorf("status %s, gap %.3g", r.Status, r.Gap)
+	}
+	keepsLimits(t, res, r.Spend)
+}
+
 // TestROASFloorBeyondReach: R >= min_roas X holds at X = 0, so a ROAS
 // floor above what any spend returns leaves the plan that spends nothing,
 // proven optimal; one exactly at a linear channel's ROAS spends the budget.

@@ -444,13 +444,14 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 	if err != nil {
 		return nil, 0, &SolverError{Err: err}
 	}
-	defer p.Close()
+	defer func() { p.Close() }()
 	if err := md.m.load(p, s.maximise()); err != nil {
 		return nil, 0, &SolverError{Err: err}
 	}
 	bound := s.noBound()
 	var best *Result
 	flights := hasFlights(s.res)
+	feasible, fresh := false, false
 	for round := 1; round <= maxRounds && s.remaining() > 0; round++ {
 		r, err := s.simplex(p)
 		if err != nil {
@@ -460,8 +461,35 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 			return nil, 0, err
 		}
 		if r.Status == glpk.NoFeasible || r.Status == glpk.Infeasible || errors.Is(r.Code, glpk.ENOPFS) {
-			return nil, 0, s.diagnose(md)
+			if !feasible || md.targetRow >= 0 || md.roasRow >= 0 {
+				return nil, 0, s.diagnose(md)
+			}
+			// Cuts only bound revenue from above: without a revenue
+			// limit they cannot make a model that was feasible
+			// infeasible. The simplex lost its way from a warm basis
+			// (GLPK's dual simplex stopped on "tcol[p] = 0.0" on a daily
+			// scenario, and the primal simplex then settled 8e-6 short of
+			// feasibility): solve the same model once afresh, and
+			// otherwise keep what the earlier rounds found.
+			if fresh {
+				s.trace("relaxation round %d: the simplex fails on a feasible model; keeping the earlier rounds", round)
+				break
+			}
+			fresh = true
+			q, err := glpk.New()
+			if err != nil {
+				break
+			}
+			p.Close()
+			p = q
+			if err := md.m.load(p, s.maximise()); err != nil {
+				return nil, 0, &SolverError{Err: err}
+			}
+			s.trace("relaxation round %d: the simplex fails on a feasible model; solving it afresh", round)
+			round--
+			continue
 		}
+		feasible = true
 		if r.Status == glpk.Unbounded {
 			return nil, 0, &SolverError{Err: errors.New("the model is unbounded; give the channels spend limits")}
 		}

@@ -212,9 +212,8 @@ func exposureValue(w, dw func(float64) float64, rho, nu, amax float64) float64 {
 }
 
 // bound returns the least L found from the multipliers start, searching
-// each priced row in turn until deadline, and the multipliers pi that give
-// it.
-func (cb *chainBounder) bound(start []float64, spend [][]float64, deadline time.Time) (float64, []float64) {
+// each priced row in turn until deadline.
+func (cb *chainBounder) bound(start []float64, spend [][]float64, deadline time.Time) float64 {
 	grad := gradient(cb.s.res, spend)
 	m := cb.rows.m
 	if len(start) != m.numRows() {
@@ -236,7 +235,7 @@ func (cb *chainBounder) bound(start []float64, spend [][]float64, deadline time.
 		}
 	}
 	if len(priced) > chainBoundRows {
-		return best, pi
+		return best
 	}
 	passes := 1
 	if len(priced) > 1 {
@@ -254,7 +253,7 @@ func (cb *chainBounder) bound(start []float64, spend [][]float64, deadline time.
 			width := chainSearchWidth
 			for range chainSearchWidens + 1 {
 				if !time.Now().Before(deadline) {
-					return best, pi
+					return best
 				}
 				v, f, edge := goldenMin(at, pi[i], width, deadline)
 				if f < best {
@@ -267,16 +266,7 @@ func (cb *chainBounder) bound(start []float64, spend [][]float64, deadline time.
 			}
 		}
 	}
-	return best, pi
-}
-
-// budgetPrice is the multiplier of the total budget in pi, in objective
-// per unit of budget (0 without a budget row).
-func (cb *chainBounder) budgetPrice(pi []float64) float64 {
-	if r := cb.rows.budgetRow; r >= 0 && r < len(pi) {
-		return pi[r]
-	}
-	return 0
+	return best
 }
 
 // goldenMin searches v(1-width) .. v(1+width) (kept on v's side of 0) for

@@ -105,7 +105,7 @@ func TestChainBoundHoldsAndIsTight(t *testing.T) {
 		}
 		duals := s.stepDuals()
 		cb := newChainBounder(s, md)
-		bound, _ := cb.bound(duals, spend, time.Now().Add(10*time.Second))
+		bound := cb.bound(duals, spend, time.Now().Add(10*time.Second))
 		s.closeStepProblem()
 		if bound < obj-1e-9*math.Abs(obj) {
 			t.Errorf("trial %d: chain bound %.10g below a feasible plan's %.10g\n%s", trial, bound, obj, y)

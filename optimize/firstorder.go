@@ -95,15 +95,9 @@ func (s *solver) firstOrder(md *model) (*Result, float64, error) {
 		// not yet near enough to the optimum for the bound to prove it.
 		if relGap(obj, bound, true) > s.opts.Gap && relGap(before, obj, true) <= s.opts.Gap {
 			began := time.Now()
-			b, pi := cb.bound(duals, spend, deadline)
-			s.trace("chain bound %.10g in %v, budget price %.10g", b, time.Since(began), cb.budgetPrice(pi))
-			if b < bound {
-				bound = b
-				// The multipliers of a bound that proves the plan are the
-				// optimum's prices: the budget's is the marginal value of
-				// budget (see marginalROAS).
-				s.budgetPrice, s.budgetPriced = cb.budgetPrice(pi), relGap(obj, b, true) <= s.opts.Gap
-			}
+			b := cb.bound(duals, spend, deadline)
+			s.trace("chain bound %.10g in %v", b, time.Since(began))
+			bound = math.Min(bound, b)
 		}
 		s.trace("first order: objective %.10g, bound %.10g", obj, bound)
 		if relGap(obj, bound, true) <= s.opts.Gap {

@@ -138,11 +138,6 @@ type solver struct {
 	limitCheck *limitCheck
 	// exploreSeeds are plans the exploration restarts from, first
 	exploreSeeds [][][]float64
-	// budgetPrice is the total budget's multiplier in the chain bound
-	// that proved a first-order plan (budgetPriced only then), in
-	// objective per unit of budget.
-	budgetPrice  float64
-	budgetPriced bool
 }
 
 func (s *solver) remaining() time.Duration { return s.opts.TimeLimit - time.Since(s.start) }
@@ -174,8 +169,7 @@ func (s *solver) run() (*Result, error) {
 		// proven.
 		return s.schedulesOnly(md)
 	}
-	firstOrder := useFirstOrder(s.res, md)
-	if firstOrder {
+	if useFirstOrder(s.res, md) {
 		relaxed, bound, err = s.firstOrder(md)
 	} else {
 		relaxed, bound, err = s.relaxation(md)
@@ -226,13 +220,9 @@ func (s *solver) run() (*Result, error) {
 			bound = s.tighter(bound, b)
 		}
 	}
-	// The first-order path polishes until its bound proves the plan; more
-	// steps there cost seconds for a gain below the target gap.
-	if !firstOrder || relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
-		s.trace("before polish: %.8g", s.best.Objective)
-		s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.polishDeadline())
-		s.trace("after polish: %.8g", s.best.Objective)
-	}
+	s.trace("before polish: %.8g", s.best.Objective)
+	s.best.Spend, s.best.Objective = s.polish(s.best.Spend, s.best.Objective, s.polishDeadline())
+	s.trace("after polish: %.8g", s.best.Objective)
 	if relGap(s.best.Objective, bound, s.maximise()) > s.opts.Gap {
 		bound = s.tighter(bound, s.searchCells())
 	}
@@ -762,10 +752,11 @@ func addPoint(pts *[]float64, p, unit float64) bool {
 
 // marginalROAS is the revenue that one more unit of budget would add at the
 // optimum, measured by re-optimising the plan locally (the flight pattern
-// fixed) with marginalStep more budget, or read off the budget's
-// multiplier in the chain bound that proved a first-order plan. For the
-// spend objective, where the budget does not bind, it is the revenue the
-// last unit of spend brings. It is 0 when more budget would not be spent.
+// fixed) with marginalStep more budget. The plan must have been polished
+// to a standstill first, or the re-optimisation also gains what the plan
+// still lacked. For the spend objective, where the budget does not bind,
+// it is the revenue the last unit of spend brings. It is 0 when more
+// budget would not be spent.
 func (s *solver) marginalROAS() float64 {
 	res := s.res
 	_, base := plan.Evaluate(res, s.best.Spend)
@@ -796,13 +787,6 @@ func (s *solver) marginalROAS() float64 {
 	default:
 		if math.IsInf(res.BudgetTotal, 1) || base.Spend < res.BudgetTotal*(1-1e-6) {
 			return 0 // the budget does not bind
-		}
-		if s.budgetPriced {
-			// A first-order plan stops polishing at its proof, so a
-			// re-optimisation from it would gain its remaining gap too:
-			// on a daily year it read 1.61 where the optimum's slope is
-			// 1.55. The multiplier of the proving bound is that slope.
-			return revenuePerBudget(res, s.budgetPrice)
 		}
 		more := *res
 		sub := &solver{res: &more, opts: s.opts, start: time.Now(), md: s.md}

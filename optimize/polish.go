@@ -212,9 +212,11 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 	// many cells from bound to bound. The primal simplex, which moves one
 	// at a time, took 13.8 of the 18 s of a daily year with 20 channels
 	// (BenchmarkDaily); the whole solve now takes 3.5 s. Should the dual
-	// fail, the primal tries from where it stopped.
+	// end without an optimum (a step around a plan that keeps the limits
+	// is feasible, so even its "infeasible" may be numerical), the primal
+	// decides from where it stopped.
 	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Dual, LongStep: true, TimeLimit: s.stepTimeLimit(md.m.numCols())})
-	if err == nil && r.Status != glpk.Optimal && r.Status != glpk.NoFeasible {
+	if err == nil && r.Status != glpk.Optimal {
 		r, err = p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: s.stepTimeLimit(md.m.numCols())})
 	}
 	if err != nil || r.Status != glpk.Optimal {

@@ -211,10 +211,10 @@ func (s *solver) linearStep(spend [][]float64, step, scale float64) ([][]float64
 	// boxed and only the shared limits are rows, so one iteration moves
 	// many cells from bound to bound. The primal simplex, which moves one
 	// at a time, took 13.8 of the 18 s of a daily year with 20 channels
-	// (BenchmarkDaily); the whole solve now takes 3.5 s. Should the dual
-	// end without an optimum (a step around a plan that keeps the limits
-	// is feasible, so even its "infeasible" may be numerical), the primal
-	// decides from where it stopped.
+	// (BenchmarkDaily); with the long-step test that plan is proven in
+	// under 4 s. Should the dual end without an optimum (a step around a
+	// plan that keeps the limits is feasible, so even its "infeasible"
+	// may be numerical), the primal decides from where it stopped.
 	r, err := p.Simplex(glpk.SimplexOptions{Method: glpk.Dual, LongStep: true, TimeLimit: s.stepTimeLimit(md.m.numCols())})
 	if err == nil && r.Status != glpk.Optimal {
 		r, err = p.Simplex(glpk.SimplexOptions{Method: glpk.Primal, TimeLimit: s.stepTimeLimit(md.m.numCols())})

@@ -822,20 +822,14 @@ func (s *solver) dualMarginalROAS() float64 {
 		if name != budgetRowName {
 			continue
 		}
-		return revenuePerBudget(res, s.duals.value[i])
+		y := math.Max(s.duals.value[i], 0)
+		if res.Objective == scenarios.MaximiseProfit {
+			// y = margin dR/dB - 1
+			return (y + 1) / res.Margin
+		}
+		return y
 	}
 	return 0
-}
-
-// revenuePerBudget turns the price y of the total budget (objective per
-// unit of budget) into revenue per unit of budget.
-func revenuePerBudget(res *scenarios.Resolved, y float64) float64 {
-	y = math.Max(y, 0)
-	if res.Objective == scenarios.MaximiseProfit {
-		// y = margin dR/dB - 1
-		return (y + 1) / res.Margin
-	}
-	return y
 }
 
 // The step and time of the marginal ROAS measurement.

@@ -864,6 +864,43 @@ channels:
 	keepsLimits(t, res, r.Spend)
 }
 
+// TestRaisedTargetIsNotInfeasibility: the relaxation raises the revenue
+// target by what its plan fell short of on the exact curves; an S-curve
+// with a minimum flight falls far short (its chord overstates small
+// flights), and the raised target then exceeds the budget. That is no
+// verdict on the scenario: an independent MILP solver found a plan
+// spending 583,030 that keeps every limit.
+func TestRaisedTargetIsNotInfeasibility(t *testing.T) {
+	y := `horizon: {start: 2027-01-01, end: 2027-03-01, granularity: day}
+objective: spend
+budget:
+  total: 631158
+  windows:
+    - {from: 2027-01-01, to: 2027-01-21, max: 157789}
+target_revenue: 1212637
+festivals:
+  - preset: spring-festival
+  - {name: promo, from: 2027-02-20, to: 2027-02-26, uplift: 2.0, cost_index: 1.2}
+channels:
+  - name: ch0
+    response: {curve: hill, beta: 98835, half_saturation: 91355, shape: 0.8}
+    per_week: {max: 534940}
+  - name: ch1
+    response: {curve: hill, beta: 163898, half_saturation: 83003, shape: 2.0}
+    per_week: {max: 322423}
+    min_active_per_week: 39767
+  - name: ch2
+    response: {curve: hill, beta: 243707, half_saturation: 75917, shape: 0.8}
+    per_week: {max: 351822}
+`
+	res := loadYAML(t, y)
+	r := solve(t, res, y)
+	keepsLimits(t, res, r.Spend)
+	if r.Status != optimize.StatusOptimal {
+		t.Errorf("status %s, gap %.3g", r.Status, r.Gap)
+	}
+}
+
 // TestROASFloorBeyondReach: R >= min_roas X holds at X = 0, so a ROAS
 // floor above what any spend returns leaves the plan that spends nothing,
 // proven optimal; one exactly at a linear channel's ROAS spends the budget.

@@ -451,6 +451,20 @@ func (s *solver) relaxation(md *model) (*Result, float64, error) {
 			return nil, 0, err
 		}
 		if r.Status == glpk.NoFeasible || r.Status == glpk.Infeasible || errors.Is(r.Code, glpk.ENOPFS) {
+			if md.targetExtra != 0 || md.roasExtra != 0 {
+				// The raise of the revenue target or the ROAS floor is a
+				// guess at what the cuts still miss (an S-curve's chord
+				// overstates small flights by far), not a limit of the
+				// scenario: only the model at the scenario's own limits
+				// can call it infeasible. When that one is feasible, its
+				// optimum is the bound, and the schedules find the plan.
+				b, ok := s.untightenedBound(md, p)
+				if !ok {
+					return nil, 0, s.diagnose(md)
+				}
+				s.trace("relaxation round %d: the raised revenue limits cannot hold; bound %.8g", round, b)
+				return best, s.tighter(bound, b), nil
+			}
 			if !feasible || md.targetRow >= 0 || md.roasRow >= 0 {
 				return nil, 0, s.diagnose(md)
 			}

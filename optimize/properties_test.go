@@ -583,29 +583,7 @@ channels:
 		},
 		{
 			name: "target beyond what the S-curve and its flights reach",
-			yaml: `
-horizon: {start: 2027-01-01, end: 2027-03-01, granularity: day}
-objective: spend
-budget:
-  total: 631158
-  windows:
-    - {from: 2027-01-01, to: 2027-01-21, max: 157789}
-target_revenue: 1277553
-festivals:
-  - preset: spring-festival
-  - {name: promo, from: 2027-02-20, to: 2027-02-26, uplift: 2.0, cost_index: 1.2}
-channels:
-  - name: a
-    response: {curve: hill, beta: 98835, half_saturation: 91355, shape: 0.8}
-    per_week: {max: 534940}
-  - name: b
-    response: {curve: hill, beta: 163898, half_saturation: 83003, shape: 2.0}
-    per_week: {max: 322423}
-    min_active_per_week: 39767
-  - name: c
-    response: {curve: hill, beta: 243707, half_saturation: 75917, shape: 0.8}
-    per_week: {max: 351822}
-`, // the budget buys at most 1.2649e6 (proven to 4e-9 with the revenue objective); the relaxation more
+			yaml: flightSpendScenario(1277553), // 1% above what its budget buys
 			want: []string{"target_revenue"},
 		},
 	} {
@@ -898,13 +876,27 @@ channels:
 // verdict on the scenario: an independent MILP solver found a plan
 // spending 583,030 that keeps every limit.
 func TestRaisedTargetIsNotInfeasibility(t *testing.T) {
-	y := `horizon: {start: 2027-01-01, end: 2027-03-01, granularity: day}
+	y := flightSpendScenario(1212637)
+	res := loadYAML(t, y)
+	r := solve(t, res, y)
+	keepsLimits(t, res, r.Spend)
+	if r.Status != optimize.StatusOptimal {
+		t.Errorf("status %s, gap %.3g", r.Status, r.Gap)
+	}
+}
+
+// flightSpendScenario is a daily spend scenario with an S-curve channel with
+// minimum flights between two concave ones, under a budget window: at its
+// budget it can earn at most 1.2649e6 (proven to 4e-9 with the revenue
+// objective), less than the relaxation promises.
+func flightSpendScenario(target float64) string {
+	return fmt.Sprintf(`horizon: {start: 2027-01-01, end: 2027-03-01, granularity: day}
 objective: spend
 budget:
   total: 631158
   windows:
     - {from: 2027-01-01, to: 2027-01-21, max: 157789}
-target_revenue: 1212637
+target_revenue: %g
 festivals:
   - preset: spring-festival
   - {name: promo, from: 2027-02-20, to: 2027-02-26, uplift: 2.0, cost_index: 1.2}
@@ -919,13 +911,7 @@ channels:
   - name: ch2
     response: {curve: hill, beta: 243707, half_saturation: 75917, shape: 0.8}
     per_week: {max: 351822}
-`
-	res := loadYAML(t, y)
-	r := solve(t, res, y)
-	keepsLimits(t, res, r.Spend)
-	if r.Status != optimize.StatusOptimal {
-		t.Errorf("status %s, gap %.3g", r.Status, r.Gap)
-	}
+`, target)
 }
 
 // TestROASFloorBeyondReach: R >= min_roas X holds at X = 0, so a ROAS

@@ -84,11 +84,12 @@ func (s *solver) diagnose(md *model) error {
 		// The relaxation meets every limit: what it overstates (S-curves
 		// below their inflection) or leaves out (minimum flights) is what
 		// stands in the way.
+		const exactOnly = ": out of reach of the exact curves within the other limits (only the relaxation, which overstates S-curves and leaves out minimum flights, reaches it)"
 		if s.res.TargetRevenue > 0 {
-			out = append(out, "target_revenue: out of reach of the exact curves within the other limits (only the relaxation, which overstates S-curves and leaves out minimum flights, reaches it)")
+			out = append(out, "target_revenue"+exactOnly)
 		}
 		if s.res.MinROAS > 0 {
-			out = append(out, "min_roas: out of reach of the exact curves within the other limits (only the relaxation, which overstates S-curves and leaves out minimum flights, reaches it)")
+			out = append(out, "min_roas"+exactOnly)
 		}
 		if len(out) == 0 && hasFlights(s.res) {
 			out = append(out, "the minimum flight sizes (min_active_per_week) cannot fit the other limits")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -360,6 +361,45 @@ func TestMIPTimeLimitKeepsIncumbent(t *testing.T) {
 			t.Errorf("code %v, want ETMLIM", res.Code)
 		}
 		checkBound(t, k, p, res, nil)
+	}
+}
+
+// TestMIPNodeLimitIsReproducible: a search stopped by a node limit ends
+// where it ends on every run (same incumbent, values and bound), and a
+// larger limit continues the same search, so it is never worse. The
+// instance runs for minutes without a limit.
+func TestMIPNodeLimitIsReproducible(t *testing.T) {
+	k := genHard(0, 60, 5)
+	sign := float64(k.sign())
+	for _, pre := range []bool{false, true} {
+		run := func(limit int) (MIPResult, []float64) {
+			p := newProblem(t)
+			must(t, k.load(p))
+			res, err := p.Intopt(MIPOptions{NodeLimit: limit, Presolve: pre})
+			must(t, err)
+			if res.Code != ESTOP || res.Status != Feasible {
+				t.Fatalf("presolve %v, limit %d: code %v status %v, want ESTOP Feasible", pre, limit, res.Code, res.Status)
+			}
+			checkBound(t, k, p, res, nil)
+			vals, err := p.MIPColValues()
+			must(t, err)
+			return res, vals
+		}
+		a, va := run(300)
+		b, vb := run(300)
+		if a.Objective != b.Objective || a.Bound != b.Bound || !slices.Equal(va, vb) {
+			t.Errorf("presolve %v: two runs differ: %v/%v and %v/%v", pre, a.Objective, a.Bound, b.Objective, b.Bound)
+		}
+		c, _ := run(3000)
+		t.Logf("presolve %v: 300 nodes %v (bound %v), 3000 nodes %v (bound %v)", pre, a.Objective, a.Bound, c.Objective, c.Bound)
+		if sign*(c.Objective-a.Objective) < 0 || sign*(c.Bound-a.Bound) > 0 {
+			t.Errorf("presolve %v: 3000 nodes %v/%v, worse than 300 nodes' %v/%v", pre, c.Objective, c.Bound, a.Objective, a.Bound)
+		}
+	}
+	p := newProblem(t)
+	must(t, k.load(p))
+	if _, err := p.Intopt(MIPOptions{NodeLimit: -1}); err == nil {
+		t.Error("NodeLimit -1: no error")
 	}
 }
 

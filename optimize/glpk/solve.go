@@ -175,6 +175,10 @@ type InteriorOptions struct {
 // MIPOptions are the options of Intopt.
 type MIPOptions struct {
 	TimeLimit time.Duration // wall clock; 0 means none; rounded up to ms
+	// NodeLimit stops the search (Code ESTOP, the incumbent kept) once
+	// the branch-and-bound tree has created this many subproblems; 0
+	// means none. Unlike TimeLimit it stops every run at the same place.
+	NodeLimit int
 	// Gap stops the search once the relative gap between the incumbent and
 	// the best bound is at most Gap (Code EMIPGAP); 0 means solve to
 	// optimality.
@@ -356,6 +360,9 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 	if !finite(o.Gap) || o.Gap < 0 {
 		return MIPResult{}, fmt.Errorf("glpk: %s: invalid Gap %v", op, o.Gap)
 	}
+	if o.NodeLimit < 0 || o.NodeLimit > math.MaxInt32 {
+		return MIPResult{}, fmt.Errorf("glpk: %s: invalid NodeLimit %d", op, o.NodeLimit)
+	}
 	var start []C.double
 	if o.Start != nil {
 		if o.Presolve {
@@ -386,6 +393,7 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 			msg_lev:    msgLevel(o.Verbose),
 			presolve:   boolInt(o.Presolve),
 			tm_lim:     tm,
+			node_lim:   C.int(o.NodeLimit),
 			mip_gap:    C.double(o.Gap),
 			cuts:       boolInt(o.Cuts),
 			heuristics: boolInt(o.Heuristics),

@@ -25,6 +25,7 @@ static __thread int gw_tree_dir;
 static __thread double gw_bound;
 static __thread double gw_gap;   // relative gap target, 0 for none
 static __thread int gw_gap_hit;  // gw_mip_cb stopped the search
+static __thread int gw_node_lim; // subproblems the search may create, 0 for none
 static __thread const double *gw_start; // a known solution, offered once
 
 static int gw_term_hook(void *info, const char *s)
@@ -291,11 +292,23 @@ static void gw_record_bound(glp_tree *T)
 // test, and stopping from here lets us record the very bound that met the
 // tolerance. GLPK's own test would stop one step later than our last
 // recording, with a possibly tighter bound we could not see.
+//
+// The node limit is tested at GLP_ISELECT too: a search stopped after a
+// count of subproblems, unlike one stopped by the clock, ends at the same
+// place on every run and on every machine.
 static void gw_mip_cb(glp_tree *T, void *info)
 {
 	(void)info;
 	switch (glp_ios_reason(T)) {
 	case GLP_ISELECT:
+		gw_record_bound(T);
+		if (gw_node_lim > 0) {
+			int a_cnt, n_cnt, t_cnt;
+			glp_ios_tree_size(T, &a_cnt, &n_cnt, &t_cnt);
+			if (t_cnt >= gw_node_lim)
+				glp_ios_terminate(T);
+		}
+		break;
 	case GLP_IBINGO:
 		gw_record_bound(T);
 		break;
@@ -327,6 +340,7 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 	parm.mip_gap = 0; // tested in gw_mip_cb instead
 	gw_gap = o->mip_gap;
 	gw_gap_hit = 0;
+	gw_node_lim = o->node_lim;
 	gw_start = o->start;
 	if (o->cuts) {
 		parm.mir_cuts = GLP_ON;

@@ -47,6 +47,7 @@ typedef struct {
 	int msg_lev;
 	int presolve;
 	int tm_lim;
+	int node_lim; // subproblems the search may create, 0 for none
 	double mip_gap;
 	int cuts;
 	int heuristics;

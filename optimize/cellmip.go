@@ -438,7 +438,9 @@ func (cm *cellMIP) run(md *model, limit time.Duration, start []float64) ([]float
 	if r, err := s.simplex(p); err != nil || r.Status != glpk.Optimal {
 		return nil, mr, false
 	}
+	began := time.Now()
 	mr, err = p.Intopt(glpk.MIPOptions{TimeLimit: max(limit, minMIPTime), Gap: s.opts.Gap / 2, Cuts: true, Heuristics: true, Start: start, Verbose: s.opts.Verbose})
+	s.trace("cell MIP: %d rows, %d columns, %d nodes in %.2fs of %.2fs (%v)", md.m.numRows(), md.m.numCols(), mr.Nodes, time.Since(began).Seconds(), limit.Seconds(), mr.Code)
 	if err != nil || (mr.Status != glpk.Optimal && mr.Status != glpk.Feasible) {
 		return nil, mr, false
 	}

@@ -176,8 +176,8 @@ type InteriorOptions struct {
 type MIPOptions struct {
 	TimeLimit time.Duration // wall clock; 0 means none; rounded up to ms
 	// NodeLimit stops the search (Code ESTOP, the incumbent kept) once
-	// the branch-and-bound tree has created this many subproblems; 0
-	// means none. Unlike TimeLimit it stops every run at the same place.
+	// the branch-and-bound tree has created this many subproblems (one
+	// more when a branch creates two at once); 0 means none. Unlike TimeLimit it stops every run at the same place.
 	NodeLimit int
 	// Gap stops the search once the relative gap between the incumbent and
 	// the best bound is at most Gap (Code EMIPGAP); 0 means solve to
@@ -225,7 +225,10 @@ type MIPResult struct {
 	// Gap is |Objective-Bound| / (|Objective|+DBL_EPSILON) as in GLPK;
 	// +Inf without an integer feasible solution.
 	Gap float64
-	Msg string
+	// Nodes is the count of subproblems the search created (the count
+	// NodeLimit limits).
+	Nodes int
+	Msg   string
 }
 
 func msgLevel(w io.Writer) C.int {
@@ -416,6 +419,7 @@ func mipResult(out *C.gw_mip_out) MIPResult {
 		Code:      codeErr(out.ret),
 		Status:    statusOf(out.status),
 		Objective: float64(out.obj),
+		Nodes:     int(out.nodes),
 	}
 	// sign is +1 when minimizing: bounds are lower bounds, "better" is
 	// smaller.

@@ -26,6 +26,7 @@ static __thread double gw_bound;
 static __thread double gw_gap;   // relative gap target, 0 for none
 static __thread int gw_gap_hit;  // gw_mip_cb stopped the search
 static __thread int gw_node_lim; // subproblems the search may create, 0 for none
+static __thread int gw_nodes;    // subproblems created when last seen
 static __thread const double *gw_start; // a known solution, offered once
 
 static int gw_term_hook(void *info, const char *s)
@@ -302,12 +303,10 @@ static void gw_mip_cb(glp_tree *T, void *info)
 	switch (glp_ios_reason(T)) {
 	case GLP_ISELECT:
 		gw_record_bound(T);
-		if (gw_node_lim > 0) {
-			int a_cnt, n_cnt, t_cnt;
-			glp_ios_tree_size(T, &a_cnt, &n_cnt, &t_cnt);
-			if (t_cnt >= gw_node_lim)
-				glp_ios_terminate(T);
-		}
+		int a_cnt, n_cnt;
+		glp_ios_tree_size(T, &a_cnt, &n_cnt, &gw_nodes);
+		if (gw_node_lim > 0 && gw_nodes >= gw_node_lim)
+			glp_ios_terminate(T);
 		break;
 	case GLP_IBINGO:
 		gw_record_bound(T);
@@ -341,6 +340,7 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 	gw_gap = o->mip_gap;
 	gw_gap_hit = 0;
 	gw_node_lim = o->node_lim;
+	gw_nodes = 0;
 	gw_start = o->start;
 	if (o->cuts) {
 		parm.mir_cuts = GLP_ON;
@@ -398,6 +398,7 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 		out->ret = GLP_EMIPGAP;
 	out->status = glp_mip_status(P);
 	out->obj = glp_mip_obj_val(P);
+	out->nodes = gw_nodes;
 	out->have_bound = gw_have_bound;
 	out->bound = gw_bound;
 	if (gw_have_bound && gw_tree_dir != out->dir)

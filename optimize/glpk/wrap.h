@@ -60,6 +60,7 @@ typedef struct {
 	int status;     // glp_mip_status afterwards
 	double obj;     // glp_mip_obj_val
 	int dir;        // GLP_MIN or GLP_MAX
+	int nodes;      // subproblems the search created
 	int have_bound; // 1 if the callback saw an active node
 	double bound;   // best global bound seen by the callback
 } gw_mip_out;

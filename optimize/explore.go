@@ -554,9 +554,9 @@ func (s *solver) settle(r *Result) {
 			switch {
 			case !positive || pos <= 0:
 				continue
-			case pos > up && pos <= up*(1+settleTol):
+			case pos > up && pos <= up+settleTol*math.Abs(up)+simplexNoise*md.scale:
 				need = up*(1-settleMargin) - pos
-			case pos < lo && pos >= lo*(1-settleTol):
+			case pos < lo && pos >= lo-settleTol*math.Abs(lo)-simplexNoise*md.scale:
 				need = lo*(1+settleMargin) - pos
 			default:
 				continue
@@ -610,8 +610,12 @@ func (s *solver) settle(r *Result) {
 }
 
 const (
-	// settleTol is the largest excess, relative, that settle moves.
-	settleTol = 1e-6
+	// settleTol is the largest excess, relative, that settle moves, plus
+	// simplexNoise of the model's money unit: the simplex meets bounds to
+	// 1e-7 of it (GLPK's tol_bnd), which can be a large share of a small
+	// limit.
+	settleTol    = 1e-6
+	simplexNoise = 1e-6
 	// settleMargin keeps a settled row this far inside its limit, so
 	// that rounding leaves it there.
 	settleMargin = 1e-12

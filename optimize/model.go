@@ -164,13 +164,20 @@ func anyNonconvex(res *scenarios.Resolved) bool {
 
 // moneyScale picks the model's money unit so that spends, exposures and
 // revenues are numbers near 1 to 1000, which keeps the simplex well
-// conditioned.
+// conditioned: a tenth of the largest half saturation, or of the most the
+// plan can spend when that is less. The simplex meets a limit to about
+// 1e-7 of the unit; with a unit far above what the plan can spend (a
+// half saturation of 3e12 beside a budget of 2,623), that slack is larger
+// than the limits themselves.
 func moneyScale(res *scenarios.Resolved) float64 {
 	s := 0.0
 	for _, ch := range res.Channels {
 		if ch.Curve.Half > 0 {
 			s = max(s, ch.Curve.Half)
 		}
+	}
+	if reach := spendReach(res); reach > 0 && reach < s {
+		s = reach
 	}
 	if s == 0 {
 		if !math.IsInf(res.BudgetTotal, 1) && res.BudgetTotal > 0 {
@@ -180,6 +187,21 @@ func moneyScale(res *scenarios.Resolved) float64 {
 		}
 	}
 	return math.Max(s/10, 1e-6)
+}
+
+// spendReach is the most a plan can spend under the budget and the
+// channels' own limits (+Inf without any).
+func spendReach(res *scenarios.Resolved) float64 {
+	caps := 0.0
+	for c := range res.Channels {
+		ch := &res.Channels[c]
+		sum := 0.0
+		for t := range res.Periods {
+			sum += cellCap(res, c, t)
+		}
+		caps += math.Min(sum, ch.SpendMax)
+	}
+	return math.Min(caps, res.BudgetTotal)
 }
 
 // cellCap is the most channel c can spend in period t under the linear

@@ -960,3 +960,59 @@ func keepsLimits(t *testing.T, res *scenarios.Resolved, spend [][]float64) {
 		t.Errorf("the plan breaks a limit: %+v", v)
 	}
 }
+
+// TestLimitsFarBelowTheMoneyUnit: scenarios whose limits are tiny beside
+// the half saturations that once set the model's money unit. The simplex
+// meets a limit to about 1e-7 of that unit, which was more than a floor of
+// 0.13 in a one-day week (read back as no spend at all), a channel's total
+// of 1.8 (spent 49) or a budget of 208,958 (passed by 13).
+func TestLimitsFarBelowTheMoneyUnit(t *testing.T) {
+	for _, y := range []string{
+		`horizon: {start: 2027-01-05, end: 2027-07-05, granularity: week}
+objective: spend
+target_revenue: 1715610
+channels:
+  - name: c0
+    response: {curve: exponential, beta: 356531000, half_saturation: 123.16}
+    per_week: {max: 307413000}
+    available:
+      - {from: 2027-05-26, to: 2027-07-09}
+  - name: c1
+    response: {curve: exponential, beta: 8780130, half_saturation: 14148300}
+    per_week: {max: 9455190000}
+  - name: c2
+    response: {curve: logistic, beta: 31211500, half_saturation: 2155420000}
+    carryover: 0.5
+    per_week: {min: 0.92711, max: 1.85422}
+`,
+		`horizon: {start: 2027-07-02, end: 2027-12-30, granularity: week}
+budget: {total: 2623.31}
+channels:
+  - name: c0
+    response: {curve: hill, beta: 0.405104, half_saturation: 0.174089, shape: 0.1}
+    carryover: 0.9
+    per_week: {min: 0.990846, max: 9.90846}
+  - name: c1
+    response: {curve: hill, beta: 2087520000, half_saturation: 3026460000000, shape: 0.1}
+    spend: {max: 1.81192}
+    min_active_per_week: 0.362384
+`,
+		`horizon: {start: 2027-03-22, end: 2027-09-19, granularity: week}
+budget: {total: 208958}
+channels:
+  - name: c0
+    response: {curve: hill, beta: 47060300, half_saturation: 1.24129, shape: 5}
+    per_week: {max: 40566400}
+  - name: c1
+    response: {curve: hill, beta: 0.0591865, half_saturation: 3578640000, shape: 1.01}
+    carryover: 0.5
+    per_week: {max: 38.06}
+  - name: c2
+    response: {curve: hill, beta: 1758.19, half_saturation: 87268200, shape: 0.1}
+    per_week: {max: 7996080000}
+`,
+	} {
+		res := loadYAML(t, y)
+		keepsLimits(t, res, solve(t, res, y).Spend)
+	}
+}

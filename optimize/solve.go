@@ -687,7 +687,9 @@ func spendOf(md *model, vals []float64) [][]float64 {
 				// Clamp simplex noise back into the column's bounds.
 				x = math.Max(x, md.m.colLo[j])
 				x = math.Min(x, md.m.colUp[j])
-				if x < zeroSpend {
+				if x < zeroSpend && md.m.colLo[j] <= 0 {
+					// (a floor, however small beside the model's money
+					// unit, is a limit, not noise)
 					x = 0
 				}
 				spend[c][t] = x * md.scale

@@ -547,6 +547,25 @@ channels:
 			want: []string{"target_revenue"},
 		},
 		{
+			// The relaxation leaves the flight out and meets every limit;
+			// the ROAS floor is not what stands in the way.
+			name: "a window's floor that only a flight beyond the budget could fill",
+			yaml: `
+horizon: {start: 2027-01-04, end: 2027-03-28, granularity: week}
+min_roas: 0.5
+budget:
+  total: 3000
+  windows:
+    - {from: 2027-02-01, to: 2027-02-28, min: 100}
+channels:
+  - name: live
+    response: {curve: hill, beta: 50000, half_saturation: 5000, shape: 2}
+    per_week: {max: 8000}
+    min_active_per_week: 5000
+`,
+			want: []string{"budget.windows[0]", "min_active_per_week"},
+		},
+		{
 			name: "window minimum above the channels' caps inside it",
 			yaml: `
 horizon: {start: 2027-01-04, end: 2027-03-28, granularity: week}

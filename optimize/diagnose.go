@@ -151,15 +151,7 @@ func (s *solver) flightConflicts(base *model) []string {
 	if !hasFlights(res) {
 		return nil
 	}
-	md := base.spendModel(res, base.scale)
-	for c := range res.Channels {
-		for t := 0; t < md.nT; t++ {
-			if j := base.x[c][t]; j >= 0 {
-				md.x[c][t] = md.m.col(base.m.colLo[j], base.m.colUp[j], 0, glpk.Continuous)
-			}
-		}
-	}
-	md.aggregateRows(nil, nil, 0)
+	md := newLimitCheck(res, base).md // spend columns and the shared rows
 	// Each flight cell spends nothing or at least its flight.
 	for c := range res.Channels {
 		for t, j := range md.x[c] {

@@ -1030,6 +1030,60 @@ channels:
     response: {curve: hill, beta: 1758.19, half_saturation: 87268200, shape: 0.1}
     per_week: {max: 7996080000}
 `,
+		// Optima of a few units of money against caps of billions: the
+		// group's share was passed by the simplex's tolerance (99.0% of
+		// 1.006 against 99%) or by 30 points (the only plan keeping the
+		// group and the ROAS floor spends nothing).
+		`horizon: {start: 2027-02-23, end: 2028-02-21, granularity: week}
+objective: spend
+target_revenue: 55259
+channels:
+  - name: c0
+    response: {curve: hill, beta: 17707700000, half_saturation: 381949, shape: 10}
+    carryover: 0.9
+    per_week: {max: 96755}
+    min_active_per_week: 48377.5
+  - name: c1
+    response: {curve: hill, beta: 12545.2, half_saturation: 0.202234, shape: 1.01}
+    per_week: {max: 184502000000}
+  - name: c2
+    response: {curve: hill, beta: 50433000, half_saturation: 0.0421015, shape: 1.01}
+    carryover: 0.5
+    spend: {max: 13414.1}
+    min_active_per_week: 1341.41
+  - name: c3
+    response: {curve: logistic, beta: 744065, half_saturation: 64.4991}
+    carryover: 0.99
+    spend: {max: 1421120000}
+groups:
+  - name: g
+    channels: [c0, c1]
+    max_share: 0.99
+`,
+		`horizon: {start: 2027-05-09, end: 2027-05-15, granularity: week}
+budget: {total: 2.64606e+09}
+min_roas: 100
+channels:
+  - name: c0
+    response: {curve: hill, beta: 1660.68, half_saturation: 13793.7, shape: 0.1}
+    carryover: 0.9
+    spend: {max: 24238.3}
+    min_active_per_week: 24.2383
+  - name: c1
+    response: {curve: hill, beta: 41997.2, half_saturation: 7527070000000, shape: 0.5}
+    carryover: 0.9
+    spend: {max: 1570890000}
+  - name: c2
+    response: {curve: logistic, beta: 65148.3, half_saturation: 146727000000}
+    carryover: 0.99
+    per_week: {max: 264449000000}
+    available:
+      - {from: 2027-05-11, to: 2027-07-08}
+groups:
+  - name: g
+    channels: [c0, c1]
+    max_share: 0.5
+`,
 	} {
 		res := loadYAML(t, y)
 		keepsLimits(t, res, solve(t, res, y).Spend)

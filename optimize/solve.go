@@ -108,6 +108,7 @@ func Solve(res *scenarios.Resolved, opts Options) (*Result, error) {
 	}
 	if r != nil {
 		s.settle(r)
+		s.repair(r)
 		// No proven bound (the time ran out first) is reported as a bound of
 		// 0 and a gap of 1, never as an infinity that JSON cannot carry.
 		if math.IsInf(r.Bound, 0) || math.IsNaN(r.Bound) || math.IsNaN(r.Gap) {

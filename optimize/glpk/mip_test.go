@@ -226,7 +226,7 @@ func TestBoundedIntegerBruteForce(t *testing.T) {
 	for seed := uint64(0); seed < 12; seed++ {
 		k := genKnapsack(seed, 8, 2, 3)
 		want := float64(k.brute())
-		for _, o := range []MIPOptions{{}, {Presolve: true}, {Cuts: true}, {Cuts: true, Heuristics: true}} {
+		for _, o := range []MIPOptions{{}, {Presolve: true}, {Cuts: true}, {Cuts: true, Pump: true, Pseudocost: true}} {
 			p := newProblem(t)
 			must(t, k.load(p))
 			res, err := p.Intopt(o)

@@ -190,10 +190,13 @@ type MIPOptions struct {
 	// Cuts enables all of GLPK's cut generators (MIR, Gomory, cover,
 	// clique), which are off by default.
 	Cuts bool
-	// Heuristics adds the feasibility pump and branches by pseudocosts
-	// (GLPK's defaults are neither): on the piecewise-linear models of
-	// S-curves they find good plans much sooner.
-	Heuristics bool
+	// Pump runs the feasibility pump heuristic and Pseudocost branches by
+	// pseudocosts (GLPK's defaults are neither): on the piecewise-linear
+	// models of S-curves they find good plans much sooner. GLPK solves the
+	// pump's LPs with no time limit, and on a badly scaled model one of
+	// them can stall for minutes, past TimeLimit.
+	Pump       bool
+	Pseudocost bool
 	// Start, when not nil, is a solution known to meet every row and
 	// integrality (one value per column, in order): it becomes the first
 	// incumbent, so the search returns nothing worse and prunes against
@@ -399,7 +402,8 @@ func (p *Problem) Intopt(o MIPOptions) (MIPResult, error) {
 			node_lim:   C.int(o.NodeLimit),
 			mip_gap:    C.double(o.Gap),
 			cuts:       boolInt(o.Cuts),
-			heuristics: boolInt(o.Heuristics),
+			pump:       boolInt(o.Pump),
+			pseudocost: boolInt(o.Pseudocost),
 			start:      ptrD(start),
 			writer:     h,
 		}

@@ -348,10 +348,10 @@ int gw_intopt(glp_prob *P, const gw_iocp *o, gw_mip_out *out)
 		parm.cov_cuts = GLP_ON;
 		parm.clq_cuts = GLP_ON;
 	}
-	if (o->heuristics) {
+	if (o->pump)
 		parm.fp_heur = GLP_ON;
+	if (o->pseudocost)
 		parm.br_tech = GLP_BR_PCH;
-	}
 	parm.cb_func = gw_mip_cb;
 	gw_have_bound = 0;
 	gw_bound = 0;

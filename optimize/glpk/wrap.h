@@ -50,7 +50,8 @@ typedef struct {
 	int node_lim; // subproblems the search may create, 0 for none
 	double mip_gap;
 	int cuts;
-	int heuristics;
+	int pump;       // the feasibility pump heuristic
+	int pseudocost; // branching by pseudocosts
 	const double *start; // 1-based column values of a known solution, or NULL
 	uintptr_t writer;
 } gw_iocp;

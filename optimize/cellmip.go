@@ -439,7 +439,12 @@ func (cm *cellMIP) run(md *model, limit time.Duration, start []float64) ([]float
 		return nil, mr, false
 	}
 	began := time.Now()
-	mr, err = p.Intopt(glpk.MIPOptions{TimeLimit: max(limit, minMIPTime), Gap: s.opts.Gap / 2, Cuts: true, Heuristics: true, Start: start, Verbose: s.opts.Verbose})
+	spread := cm.boundSpread(md)
+	pump := spread <= pumpMaxSpread
+	if !pump {
+		s.trace("cell MIP: spend bounds spread over %.1e, no feasibility pump", spread)
+	}
+	mr, err = p.Intopt(glpk.MIPOptions{TimeLimit: max(limit, minMIPTime), Gap: s.opts.Gap / 2, Cuts: true, Pump: pump, Pseudocost: true, Start: start, Verbose: s.opts.Verbose})
 	s.trace("cell MIP: %d rows, %d columns, %d nodes in %.2fs of %.2fs (%v)", md.m.numRows(), md.m.numCols(), mr.Nodes, time.Since(began).Seconds(), limit.Seconds(), mr.Code)
 	if err != nil || (mr.Status != glpk.Optimal && mr.Status != glpk.Feasible) {
 		return nil, mr, false
@@ -449,6 +454,41 @@ func (cm *cellMIP) run(md *model, limit time.Duration, start []float64) ([]float
 		return nil, mr, false
 	}
 	return vals, mr, true
+}
+
+// pumpMaxSpread: the feasibility pump runs only on a cell MIP whose
+// spend bounds span at most this ratio. GLPK solves the pump's LPs with no
+// time limit; on a scenario whose caps ran from 0.23 a week to flights of
+// 1.1e11 (a spread of 3e12) one of them stalled for minutes, one run in
+// three, where the time limit was 4 s. On ten scenarios of the harder
+// profile of docs/benchmarks.md the spread ran from 3 to 1.1e6, and the
+// pump was worth 0.16% and 0.27% on two of them.
+const pumpMaxSpread = 1e8
+
+// boundSpread is the ratio of the largest to the smallest positive spend
+// bound (caps, floors and flights) of the MIP's cells, in the model's unit.
+func (cm *cellMIP) boundSpread(md *model) float64 {
+	lo, hi := math.Inf(1), 0.0
+	note := func(v float64) {
+		if v > 0 && !math.IsInf(v, 1) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	for c := range md.x {
+		ch := &md.res.Channels[c]
+		for t, j := range md.x[c] {
+			if j < 0 {
+				continue
+			}
+			note(md.m.colLo[j])
+			note(md.m.colUp[j])
+			note(ch.MinActive[t] / md.scale)
+		}
+	}
+	if hi == 0 {
+		return 1
+	}
+	return hi / lo
 }
 
 // startFrom returns the MIP's columns for a plan that meets every limit

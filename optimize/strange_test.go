@@ -142,3 +142,49 @@ func strangeScenario(seed uint64) string {
 	}
 	return b.String()
 }
+
+// TestTimeLimitWithAStallingPump: on this scenario (caps from 0.23 a week
+// to flights of 1.1e11) one LP of GLPK's feasibility pump, which GLPK
+// solves with no time limit, stalled for minutes in about one run of
+// three where the time limit was 4 s. The pump is left out of such badly
+// scaled MIPs; every run must end near its time limit.
+func TestTimeLimitWithAStallingPump(t *testing.T) {
+	y := `horizon: {start: 2027-06-08, end: 2028-06-05, granularity: week}
+budget: {total: 5.82696e+12}
+channels:
+  - name: c0
+    response: {curve: logistic, beta: 317393000, half_saturation: 237593000}
+    carryover: 0.99
+    per_week: {max: 0.228068}
+  - name: c1
+    response: {curve: hill, beta: 563.604, half_saturation: 4.31554, shape: 1.0}
+    carryover: 0.9
+    spend: {max: 26.3441}
+  - name: c2
+    response: {curve: hill, beta: 36344.2, half_saturation: 0.0241011, shape: 1.0}
+    per_week: {max: 895.072}
+    min_active_per_week: 8.95072
+  - name: c3
+    response: {curve: logistic, beta: 63.1947, half_saturation: 0.155468}
+    carryover: 0.99
+    per_week: {max: 112057000000}
+    min_active_per_week: 110936430000
+    available:
+      - {from: 2027-07-17, to: 2027-08-15}
+`
+	// overrun is far beyond any stage's own overrun of the limit, and far
+	// below the minutes a stalled pump takes.
+	const limit, overrun = 4 * time.Second, 20 * time.Second
+	res := loadYAML(t, y)
+	for run := range 4 {
+		began := time.Now()
+		r, err := optimize.Solve(res, optimize.Options{TimeLimit: limit})
+		if took := time.Since(began); took > limit+overrun {
+			t.Fatalf("run %d took %v with a time limit of %v", run, took, limit)
+		}
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		keepsLimits(t, res, r.Spend)
+	}
+}

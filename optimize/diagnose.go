@@ -152,6 +152,7 @@ func (s *solver) flightConflicts(base *model) []string {
 		return nil
 	}
 	md := newLimitCheck(res, base).md // spend columns and the shared rows
+	md.freeRevenueRows()
 	// Each flight cell spends nothing or at least its flight.
 	for c := range res.Channels {
 		for t, j := range md.x[c] {
@@ -167,7 +168,7 @@ func (s *solver) flightConflicts(base *model) []string {
 				}
 				md.m.colUp[j] = 0
 			case lo > 0:
-				md.m.colLo[j] = flight
+				md.m.colLo[j] = math.Max(lo, flight)
 			case !math.IsInf(up, 1):
 				z := md.m.col(0, 1, 0, glpk.Binary)
 				md.m.row(0, math.Inf(1), "", []int{j, z}, []float64{1, -flight})

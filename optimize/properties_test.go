@@ -514,6 +514,7 @@ func TestInfeasibleScenarios(t *testing.T) {
 		name string
 		yaml string
 		want []string // substrings of the error message
+		not  []string // substrings it must not have
 	}{
 		{
 			name: "per-week floor above a window's max",
@@ -603,7 +604,9 @@ channels:
 		{
 			name: "target beyond what the S-curve and its flights reach",
 			yaml: flightSpendScenario(1277553), // 1% above what its budget buys
-			want: []string{"target_revenue"},
+			want: []string{"target_revenue: out of reach of the exact curves"},
+			// the flights fit the spend limits; only the curves miss
+			not: []string{"min_active_per_week"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -620,6 +623,11 @@ channels:
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("the message does not name %q:\n%v", w, err)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("the message names %q:\n%v", w, err)
 				}
 			}
 			t.Logf("%v", err)

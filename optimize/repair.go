@@ -32,18 +32,28 @@ func (s *solver) repair(r *Result) {
 	if s.md == nil || r.Spend == nil || !s.breaksLimits(r.Spend) {
 		return
 	}
-	if spend := s.nearestWithinLimits(r.Spend); spend != nil && !s.breaksLimits(spend) {
+	replace := func(spend [][]float64) {
 		_, tot := plan.Evaluate(s.res, spend)
-		s.trace("repair: %.8g, which broke a limit, becomes %.8g", r.Objective, plan.ObjectiveValue(s.res, tot))
 		r.Spend, r.Objective = spend, plan.ObjectiveValue(s.res, tot)
-		if r.Bound != 0 && !math.IsInf(r.Bound, 0) {
+		// The proven bound still bounds every plan; the gap and status
+		// are measured again against it.
+		if r.Bound != 0 && !math.IsInf(r.Bound, 0) && !math.IsNaN(r.Bound) {
 			r.Gap = math.Max(relGap(r.Objective, r.Bound, s.maximise()), 0)
+			if r.Gap > s.opts.Gap {
+				r.Status = StatusFeasible
+			}
 		}
+	}
+	if spend := s.nearestWithinLimits(r.Spend); spend != nil && !s.breaksLimits(spend) {
+		before := r.Objective
+		replace(spend)
+		s.trace("repair: %.8g, which broke a limit, becomes %.8g", before, r.Objective)
 		return
 	}
 	if fp := s.floorPlan(); fp != nil && !s.breaksLimits(fp.Spend) {
 		s.trace("repair: %.8g, which broke a limit, gives way to the floors' plan %.8g", r.Objective, fp.Objective)
-		*r = *fp
+		r.Status = StatusFeasible
+		replace(fp.Spend)
 		return
 	}
 	s.trace("repair: no plan near %.8g keeps every limit", r.Objective)
@@ -90,13 +100,7 @@ func (s *solver) nearestWithinLimits(spend [][]float64) [][]float64 {
 		}
 	}
 	md.aggregateRows(nil, nil, 0)
-	// The revenue limits hold on the exact model, tested below; here their
-	// rows would see no revenue.
-	for _, i := range []int{md.targetRow, md.roasRow} {
-		if i >= 0 {
-			m.rowLo[i], m.rowUp[i] = math.Inf(-1), math.Inf(1)
-		}
-	}
+	md.freeRevenueRows()
 	// x - x0 = above - below, the objective the sum of both
 	for c := range res.Channels {
 		for t, j := range md.x[c] {
@@ -135,4 +139,17 @@ func (s *solver) nearestWithinLimits(spend [][]float64) [][]float64 {
 		}
 	}
 	return out
+}
+
+// freeRevenueRows lifts the limits of the revenue target's and the ROAS
+// floor's rows of a model built without revenue terms (aggregateRows with
+// none): they would see no revenue, so the target could never be met and
+// any spend would break the ROAS floor. Those limits are for the exact
+// model to test.
+func (md *model) freeRevenueRows() {
+	for _, i := range []int{md.targetRow, md.roasRow} {
+		if i >= 0 {
+			md.m.rowLo[i], md.m.rowUp[i] = math.Inf(-1), math.Inf(1)
+		}
+	}
 }

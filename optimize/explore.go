@@ -483,16 +483,25 @@ type limitCheck struct {
 }
 
 func newLimitCheck(res *scenarios.Resolved, base *model) *limitCheck {
-	md := base.spendModel(res, base.scale)
+	md := base.spendOnly(res, base.scale)
+	return &limitCheck{res: res, base: base, md: md, vals: make([]float64, md.m.numCols())}
+}
+
+// spendOnly returns a model of base's spend columns, with their bounds, and
+// the rows shared by many cells, in the money unit unit. Its revenue
+// target and ROAS rows have no revenue terms.
+func (base *model) spendOnly(res *scenarios.Resolved, unit float64) *model {
+	md := base.spendModel(res, unit)
+	ratio := base.scale / unit
 	for c := range res.Channels {
 		for t := 0; t < md.nT; t++ {
 			if j := base.x[c][t]; j >= 0 {
-				md.x[c][t] = md.m.col(base.m.colLo[j], base.m.colUp[j], 0, glpk.Continuous)
+				md.x[c][t] = md.m.col(base.m.colLo[j]*ratio, base.m.colUp[j]*ratio, 0, glpk.Continuous)
 			}
 		}
 	}
 	md.aggregateRows(nil, nil, 0)
-	return &limitCheck{res: res, base: base, md: md, vals: make([]float64, md.m.numCols())}
+	return md
 }
 
 // limitTol is limitCheck's relative tolerance: far below the simplex's,

@@ -73,34 +73,28 @@ func (s *solver) nearestWithinLimits(spend [][]float64) [][]float64 {
 	if !(total > 0) {
 		return nil
 	}
-	res, base := s.res, s.md
+	res := s.res
 	unit := repairUnitShare * total
-	ratio := base.scale / unit
-	md := base.spendModel(res, unit)
+	md := s.md.spendOnly(res, unit)
+	md.freeRevenueRows()
 	m := md.m
 	for c := range res.Channels {
 		ch := &res.Channels[c]
-		for t := 0; t < md.nT; t++ {
-			j := base.x[c][t]
+		for t, j := range md.x[c] {
 			if j < 0 {
 				continue
 			}
-			lo, up := base.m.colLo[j]*ratio, base.m.colUp[j]*ratio
-			x0 := spend[c][t]
 			switch {
-			case x0 == 0 && lo == 0:
-				up = 0 // a dark cell stays dark: the flight pattern is kept
+			case spend[c][t] == 0 && m.colLo[j] == 0:
+				m.colUp[j] = 0 // a dark cell stays dark: the flight pattern is kept
 			case ch.MinActive[t] > 0:
-				lo = math.Max(lo, ch.MinActive[t]/unit)
+				m.colLo[j] = math.Max(m.colLo[j], ch.MinActive[t]/unit)
 			}
-			if lo > up {
+			if m.colLo[j] > m.colUp[j] {
 				return nil
 			}
-			md.x[c][t] = m.col(lo, up, 0, glpk.Continuous)
 		}
 	}
-	md.aggregateRows(nil, nil, 0)
-	md.freeRevenueRows()
 	// x - x0 = above - below, the objective the sum of both
 	for c := range res.Channels {
 		for t, j := range md.x[c] {
